@@ -1,0 +1,109 @@
+/**
+ * Transport overhead benchmark: raw undici `request()` against `createTransport().send`, both
+ * reading and JSON-parsing a ~1 KB body from a keep-alive loopback server at a fixed concurrency.
+ * The server runs in a worker thread so that its CPU time does not dilute the client difference.
+ * Progress goes to stderr; the last stdout line is one JSON result.
+ */
+import { Worker } from 'node:worker_threads'
+import { Agent, request } from 'undici'
+import { createTransport } from '../packages/core/src/transport/transport.js'
+
+const CONCURRENCY = 32
+const ROUNDS = 5
+const REQUESTS_PER_ROUND = 20_000
+const WARMUP_REQUESTS = 5_000
+const BUDGET_MS = 50_000
+
+const SERVER = `
+const { createServer } = require('node:http')
+const { parentPort } = require('node:worker_threads')
+const records = Array.from({ length: 8 }, (_, index) => ({
+  Id: '001' + String(index).padStart(15, '0'),
+  Name: 'Account ' + index,
+  Industry: 'Manufacturing',
+  AnnualRevenue: 1000000 + index,
+}))
+const body = JSON.stringify({ totalSize: records.length, done: true, records })
+const server = createServer((request, response) => {
+  request.resume()
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+  response.end(body)
+})
+server.keepAliveTimeout = 60000
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port, bytes: body.length }))
+parentPort.on('message', () => server.close(() => process.exit(0)))
+`
+
+type Client = () => Promise<unknown>
+
+async function run(client: Client, requests: number): Promise<number> {
+  let remaining = requests
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (remaining > 0) {
+        remaining--
+        await client()
+      }
+    }),
+  )
+  return performance.now() - started
+}
+
+async function main(): Promise<void> {
+  const server = new Worker(SERVER, { eval: true })
+  const { port, bytes } = await new Promise<{ port: number; bytes: number }>((resolve) =>
+    server.once('message', resolve),
+  )
+  const url = `http://127.0.0.1:${port}/services/data/v62.0/query`
+  process.stderr.write(`server on ${url}, body ${bytes} bytes, concurrency ${CONCURRENCY}\n`)
+
+  const agent = new Agent()
+  const transport = createTransport()
+  const raw: Client = async () => {
+    const response = await request(url, { dispatcher: agent })
+    return response.body.json()
+  }
+  const ours: Client = () => transport.send({ method: 'GET', url, headers: {}, responseType: 'json' })
+
+  await run(raw, WARMUP_REQUESTS)
+  await run(ours, WARMUP_REQUESTS)
+
+  const elapsed = { raw: 0, ours: 0 }
+  const requests = { raw: 0, ours: 0 }
+  const deadline = performance.now() + BUDGET_MS
+  for (let round = 0; round < ROUNDS && performance.now() < deadline; round++) {
+    const order: Array<keyof typeof elapsed> = round % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw']
+    const rates: Record<string, number> = {}
+    for (const name of order) {
+      const ms = await run(name === 'raw' ? raw : ours, REQUESTS_PER_ROUND)
+      elapsed[name] += ms
+      requests[name] += REQUESTS_PER_ROUND
+      rates[name] = (REQUESTS_PER_ROUND / ms) * 1000
+    }
+    process.stderr.write(
+      `round ${round + 1}: raw ${rates.raw?.toFixed(0)} req/s, ours ${rates.ours?.toFixed(0)} req/s, ` +
+        `ratio ${((rates.ours ?? 0) / (rates.raw ?? 1)).toFixed(3)}\n`,
+    )
+  }
+
+  await transport.close()
+  await agent.close()
+  server.postMessage('stop')
+
+  const rawRps = (requests.raw / elapsed.raw) * 1000
+  const oursRps = (requests.ours / elapsed.ours) * 1000
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'transport',
+      ratio: Math.round((oursRps / rawRps) * 100) / 100,
+      raw_rps: Math.round(rawRps),
+      ours_rps: Math.round(oursRps),
+      requests: requests.raw + requests.ours,
+      concurrency: CONCURRENCY,
+      node: process.version,
+    })}\n`,
+  )
+}
+
+await main()

@@ -1,0 +1,159 @@
+import {
+  type FieldCondition,
+  JunctionError,
+  type Query,
+  type QueryLiteral,
+  type RawQuery,
+  ValidationError,
+} from '@junction/core'
+
+// API names: a letter, then letters, digits and underscores (custom `__c`, relationship `__r`);
+// dots walk relationships (`Account.Name`).
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/
+const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*$/
+
+// Salesforce SOQL reference (sheet §3.4): `\` and `'` must be escaped with `\`; `\n \r \t \b \f \"`
+// and `\uXXXX` are the other valid escapes. One pass over the string, so a backslash is escaped once
+// and is never mistaken for the start of an escape the function itself wrote ("backslash first").
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes.
+const NEEDS_ESCAPE = /[\\'"\n\r\t\b\f\u0000-\u001f\u007f]/g
+
+/**
+ * The SOQL literal for a value: the one place values are escaped (every query this connector builds
+ * and every bound parameter of a raw query goes through it). Strings are quoted and escaped; dates
+ * become unquoted datetime literals in UTC; numbers, booleans and `null` are written bare.
+ */
+export function soqlLiteral(value: QueryLiteral): string {
+  if (value === null) return 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (typeof value === 'number') return soqlNumber(value)
+  if (value instanceof Date) return soqlDateTime(value)
+  if (typeof value !== 'string') throw invalid(`cannot compare with a value of type ${typeof value}`)
+  return `'${value.replace(NEEDS_ESCAPE, (char) => ESCAPES[char] ?? unicodeEscape(char))}'`
+}
+
+/** `SELECT … FROM entity [WHERE a = x AND …] [ORDER BY …] [LIMIT n]` for a portable query. */
+export function buildSoql(entity: string, query: Query): string {
+  const fields = query.select === undefined || query.select.length === 0 ? ['Id'] : query.select
+  let soql = `SELECT ${fields.map((field) => fieldPath(field, 'select')).join(', ')} FROM ${apiName(entity)}`
+  const conditions = Object.entries(query.where ?? {}).map(
+    ([field, condition]) => `${fieldPath(field, 'where')} = ${soqlLiteral(equalityValue(field, condition))}`,
+  )
+  if (conditions.length > 0) soql += ` WHERE ${conditions.join(' AND ')}`
+  if (query.orderBy !== undefined && query.orderBy.length > 0) {
+    const order = query.orderBy.map(
+      ({ field, direction }) => `${fieldPath(field, 'orderBy')} ${direction === 'desc' ? 'DESC' : 'ASC'}`,
+    )
+    soql += ` ORDER BY ${order.join(', ')}`
+  }
+  if (query.limit !== undefined) soql += ` LIMIT ${positiveInteger(query.limit, 'limit')}`
+  return soql
+}
+
+/**
+ * A raw SOQL statement with its `:name` parameters replaced by escaped literals (Apex bind syntax).
+ * Text inside string literals is left alone; a parameter missing from `params`, or given but never
+ * used, is an error, so a typo cannot silently drop a condition.
+ */
+export function bindSoql(raw: RawQuery): string {
+  const params = raw.params ?? {}
+  const used = new Set<string>()
+  let out = ''
+  let index = 0
+  while (index < raw.text.length) {
+    const char = raw.text.charAt(index)
+    if (char === "'") {
+      const end = stringLiteralEnd(raw.text, index)
+      out += raw.text.slice(index, end)
+      index = end
+      continue
+    }
+    const bind = char === ':' ? /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(raw.text.slice(index)) : null
+    if (bind?.[1] === undefined) {
+      out += char
+      index++
+      continue
+    }
+    const name = bind[1]
+    if (!Object.hasOwn(params, name)) throw invalid(`raw query uses :${name}, which is not in params`)
+    out += soqlLiteral(params[name] ?? null)
+    used.add(name)
+    index += bind[0].length
+  }
+  const unused = Object.keys(params).filter((name) => !used.has(name))
+  if (unused.length > 0) throw invalid(`raw query params not used in the text: ${unused.join(', ')}`)
+  return out
+}
+
+/** Validates an sObject API name before it goes into a path or a FROM clause. */
+export function apiName(entity: string): string {
+  if (!API_NAME.test(entity))
+    throw invalid('entity must be an sObject API name (letters, digits, underscores)')
+  return entity
+}
+
+function fieldPath(field: string, where: string): string {
+  if (!FIELD_PATH.test(field)) throw invalid(`${where}: "${field}" is not a field API name`)
+  return field
+}
+
+// This first version translates equality only; other operators arrive with the full query builder.
+function equalityValue(field: string, condition: FieldCondition): QueryLiteral {
+  if (condition === null || typeof condition !== 'object' || condition instanceof Date) return condition
+  const operators = Object.keys(condition)
+  if (operators.length === 1 && operators[0] === 'eq' && condition.eq !== undefined) return condition.eq
+  throw new JunctionError({
+    code: 'NOT_SUPPORTED',
+    message: `salesforce query: where.${field} uses ${operators.join(', ') || 'no operator'}; only equality is supported yet`,
+    system: 'salesforce',
+    operation: 'query',
+  })
+}
+
+function soqlNumber(value: number): string {
+  if (!Number.isFinite(value)) throw invalid('numbers in a query must be finite')
+  // SOQL has no exponent notation, which String() uses for very large and very small numbers.
+  return value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 })
+}
+
+// Datetime literals are unquoted ISO-8601 in UTC. Fractional seconds are not in the documented formats
+// (UNVERIFIED whether accepted), so they are written only when the value has them.
+function soqlDateTime(value: Date): string {
+  if (Number.isNaN(value.getTime())) throw invalid('a date in a query is invalid')
+  return value.toISOString().replace('.000Z', 'Z')
+}
+
+function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
+
+// The index just past the string literal that opens at `start` (backslash escapes skipped).
+function stringLiteralEnd(text: string, start: number): number {
+  let index = start + 1
+  while (index < text.length) {
+    const char = text.charAt(index)
+    if (char === '\\') index += 2
+    else if (char === "'") return index + 1
+    else index++
+  }
+  throw invalid('raw query has an unterminated string literal')
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw invalid(`${name} must be a positive integer`)
+  return value
+}
+
+function invalid(problem: string): ValidationError {
+  return new ValidationError({ message: `salesforce: ${problem}`, system: 'salesforce' })
+}

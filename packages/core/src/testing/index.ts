@@ -1,0 +1,5 @@
+export type { Fault, FaultKind, FaultMatch } from './fault.js'
+export { type FaultInjector, type FaultsOptions, faults } from './fault-injector.js'
+export { type LoopbackServer, type LoopbackServerOptions, loopbackServer } from './loopback-server.js'
+export { MswDispatcher, type MswDispatcherOptions, mswDispatcher } from './msw-dispatcher.js'
+export { createSimulator, type Simulator, type SimulatorOptions } from './simulator.js'
