@@ -5,12 +5,12 @@ import {
   defineConnector,
   type EntityRecord,
   isJunctionError,
-  JunctionError,
   parseOptions,
   type Query,
   type RecordId,
   ValidationError,
   type WriteResult,
+  writeEach,
 } from '@junction/core'
 import { z } from 'zod'
 import { mapSalesforceError } from './salesforce-errors.js'
@@ -131,22 +131,13 @@ async function create(
   records: readonly EntityRecord[],
 ): Promise<WriteResult[]> {
   const path = `${ctx.state.dataPath}/sobjects/${apiName(entity)}`
-  const results: WriteResult[] = []
-  for (const [index, record] of records.entries()) {
-    try {
-      const response = await ctx.request({ method: 'POST', path, body: { type: 'json', value: record } })
-      const saved = readBody(saveResultSchema, response)
-      results.push(
-        saved.success
-          ? { ok: true, index, id: saved.id }
-          : { ok: false, index, id: saved.id, error: rejected(entity, saved.errors) },
-      )
-    } catch (error) {
-      if (!(error instanceof JunctionError)) throw error
-      results.push({ ok: false, index, error })
-    }
-  }
-  return results
+  return writeEach(records, async (record) => {
+    const response = await ctx.request({ method: 'POST', path, body: { type: 'json', value: record } })
+    const saved = readBody(saveResultSchema, response)
+    return saved.success
+      ? { ok: true, id: saved.id }
+      : { ok: false, id: saved.id, error: rejected(entity, saved.errors) }
+  })
 }
 
 // A 2xx that still says `success: false`; its errors use `statusCode`, not `errorCode` (sheet §6.1).

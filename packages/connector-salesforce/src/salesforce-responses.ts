@@ -1,4 +1,4 @@
-import { type EntityRecord, type JunctionResponse, TransportError } from '@junction/core'
+import { type EntityRecord, expectBody, type JunctionResponse } from '@junction/core'
 import { z } from 'zod'
 
 const record = z.record(z.string(), z.unknown())
@@ -22,19 +22,6 @@ export const saveResultSchema = z.object({
 /** A single record, as `GET sobjects/{entity}/{id}` returns it. */
 export const recordSchema = record
 
-/** The response body checked against `schema`; a body of another shape is a `MALFORMED_RESPONSE`. */
-export function readBody<S extends z.ZodType>(schema: S, response: JunctionResponse): z.output<S> {
-  const parsed = schema.safeParse(response.body)
-  if (parsed.success) return parsed.data
-  throw new TransportError({
-    code: 'MALFORMED_RESPONSE',
-    message: `salesforce answered ${response.status} with a body of an unexpected shape`,
-    status: response.status,
-    system: 'salesforce',
-    details: parsed.error.issues.map(({ path, message }) => ({ path: path.join('.'), message })),
-  })
-}
-
 /**
  * A record without Salesforce's `attributes` envelope (type and URL), here and in nested parent
  * records: callers know what they asked for, and transformers should see fields only.
@@ -50,4 +37,9 @@ export function toRecord(raw: Readonly<Record<string, unknown>>): EntityRecord {
 
 function isNestedRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'attributes' in value
+}
+
+/** The response body checked against `schema`; a body of another shape is a `MALFORMED_RESPONSE`. */
+export function readBody<S extends z.ZodType>(schema: S, response: JunctionResponse): z.output<S> {
+  return expectBody(schema, response, { system: 'salesforce', shape: 'the shape this endpoint documents' })
 }

@@ -1,10 +1,12 @@
 import {
-  type FieldCondition,
-  JunctionError,
+  bindParams,
+  type Condition,
   type Query,
   type QueryLiteral,
   type RawQuery,
+  unsupportedCondition,
   ValidationError,
+  whereConditions,
 } from '@junction/core'
 
 // API names: a letter, then letters, digits and underscores (custom `__c`, relationship `__r`);
@@ -46,8 +48,8 @@ export function soqlLiteral(value: QueryLiteral): string {
 export function buildSoql(entity: string, query: Query): string {
   const fields = query.select === undefined || query.select.length === 0 ? ['Id'] : query.select
   let soql = `SELECT ${fields.map((field) => fieldPath(field, 'select')).join(', ')} FROM ${apiName(entity)}`
-  const conditions = Object.entries(query.where ?? {}).map(
-    ([field, condition]) => `${fieldPath(field, 'where')} = ${soqlLiteral(equalityValue(field, condition))}`,
+  const conditions = whereConditions(query.where).map(
+    (condition) => `${fieldPath(condition.field, 'where')} = ${soqlLiteral(equalityValue(condition))}`,
   )
   if (conditions.length > 0) soql += ` WHERE ${conditions.join(' AND ')}`
   if (query.orderBy !== undefined && query.orderBy.length > 0) {
@@ -66,33 +68,7 @@ export function buildSoql(entity: string, query: Query): string {
  * used, is an error, so a typo cannot silently drop a condition.
  */
 export function bindSoql(raw: RawQuery): string {
-  const params = raw.params ?? {}
-  const used = new Set<string>()
-  let out = ''
-  let index = 0
-  while (index < raw.text.length) {
-    const char = raw.text.charAt(index)
-    if (char === "'") {
-      const end = stringLiteralEnd(raw.text, index)
-      out += raw.text.slice(index, end)
-      index = end
-      continue
-    }
-    const bind = char === ':' ? /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(raw.text.slice(index)) : null
-    if (bind?.[1] === undefined) {
-      out += char
-      index++
-      continue
-    }
-    const name = bind[1]
-    if (!Object.hasOwn(params, name)) throw invalid(`raw query uses :${name}, which is not in params`)
-    out += soqlLiteral(params[name] ?? null)
-    used.add(name)
-    index += bind[0].length
-  }
-  const unused = Object.keys(params).filter((name) => !used.has(name))
-  if (unused.length > 0) throw invalid(`raw query params not used in the text: ${unused.join(', ')}`)
-  return out
+  return bindParams(raw, { system: 'salesforce', literal: soqlLiteral, quoteEscape: 'backslash' })
 }
 
 /** Validates an sObject API name before it goes into a path or a FROM clause. */
@@ -108,16 +84,9 @@ function fieldPath(field: string, where: string): string {
 }
 
 // This first version translates equality only; other operators arrive with the full query builder.
-function equalityValue(field: string, condition: FieldCondition): QueryLiteral {
-  if (condition === null || typeof condition !== 'object' || condition instanceof Date) return condition
-  const operators = Object.keys(condition)
-  if (operators.length === 1 && operators[0] === 'eq' && condition.eq !== undefined) return condition.eq
-  throw new JunctionError({
-    code: 'NOT_SUPPORTED',
-    message: `salesforce query: where.${field} uses ${operators.join(', ') || 'no operator'}; only equality is supported yet`,
-    system: 'salesforce',
-    operation: 'query',
-  })
+function equalityValue(condition: Condition): QueryLiteral {
+  if (condition.operator !== 'eq') throw unsupportedCondition('salesforce', condition)
+  return condition.value
 }
 
 function soqlNumber(value: number): string {
@@ -135,18 +104,6 @@ function soqlDateTime(value: Date): string {
 
 function unicodeEscape(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
-}
-
-// The index just past the string literal that opens at `start` (backslash escapes skipped).
-function stringLiteralEnd(text: string, start: number): number {
-  let index = start + 1
-  while (index < text.length) {
-    const char = text.charAt(index)
-    if (char === '\\') index += 2
-    else if (char === "'") return index + 1
-    else index++
-  }
-  throw invalid('raw query has an unterminated string literal')
 }
 
 function positiveInteger(value: number, name: string): number {

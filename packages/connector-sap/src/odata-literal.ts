@@ -1,10 +1,13 @@
 import {
+  bindParams,
+  type Condition,
   type FieldCondition,
-  JunctionError,
   type QueryLiteral,
   type RawQuery,
   type RecordId,
+  unsupportedCondition,
   ValidationError,
+  whereConditions,
 } from '@junction/core'
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -44,45 +47,18 @@ export function keyPredicate(id: RecordId): string {
 
 /** `$filter` for a portable `where`: `A eq 'x' and B eq 1`; undefined when there are no conditions. */
 export function buildFilter(where: Readonly<Record<string, FieldCondition>> | undefined): string | undefined {
-  const conditions = Object.entries(where ?? {}).map(
-    ([field, condition]) => `${propertyPath(field)} eq ${odataLiteral(equalityValue(field, condition))}`,
+  const conditions = whereConditions(where).map(
+    (condition) => `${propertyPath(condition.field)} eq ${odataLiteral(equalityValue(condition))}`,
   )
   return conditions.length === 0 ? undefined : conditions.join(' and ')
 }
 
 /**
  * A raw `$filter` with its `:name` parameters replaced by literals. Text inside quoted literals is left
- * alone (V2 has no other use for `:` outside them); a parameter missing from `params`, or given but
- * never used, is an error.
+ * alone; a parameter missing from `params`, or given but never used, is an error.
  */
 export function bindFilter(raw: RawQuery): string {
-  const params = raw.params ?? {}
-  const used = new Set<string>()
-  let out = ''
-  let index = 0
-  while (index < raw.text.length) {
-    const char = raw.text.charAt(index)
-    if (char === "'") {
-      const end = quotedEnd(raw.text, index)
-      out += raw.text.slice(index, end)
-      index = end
-      continue
-    }
-    const bind = char === ':' ? /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(raw.text.slice(index)) : null
-    if (bind?.[1] === undefined) {
-      out += char
-      index++
-      continue
-    }
-    const name = bind[1]
-    if (!Object.hasOwn(params, name)) throw invalid(`raw filter uses :${name}, which is not in params`)
-    out += odataLiteral(params[name] ?? null)
-    used.add(name)
-    index += bind[0].length
-  }
-  const unused = Object.keys(params).filter((name) => !used.has(name))
-  if (unused.length > 0) throw invalid(`raw filter params not used in the text: ${unused.join(', ')}`)
-  return out
+  return bindParams(raw, { system: 'sap', literal: odataLiteral, quoteEscape: 'double' })
 }
 
 /** Validates an entity set or property name before it goes into a URL. */
@@ -98,16 +74,9 @@ export function propertyPath(path: string): string {
 }
 
 // This first version translates equality only; other operators arrive with the full filter builder.
-function equalityValue(field: string, condition: FieldCondition): QueryLiteral {
-  if (condition === null || typeof condition !== 'object' || condition instanceof Date) return condition
-  const operators = Object.keys(condition)
-  if (operators.length === 1 && operators[0] === 'eq' && condition.eq !== undefined) return condition.eq
-  throw new JunctionError({
-    code: 'NOT_SUPPORTED',
-    message: `sap query: where.${field} uses ${operators.join(', ') || 'no operator'}; only equality is supported yet`,
-    system: 'sap',
-    operation: 'query',
-  })
+function equalityValue(condition: Condition): QueryLiteral {
+  if (condition.operator !== 'eq') throw unsupportedCondition('sap', condition)
+  return condition.value
 }
 
 function odataNumber(value: number): string {
@@ -125,20 +94,6 @@ function plain(value: number): string {
 function odataDateTime(value: Date): string {
   if (Number.isNaN(value.getTime())) throw invalid('a date in a query is invalid')
   return `datetime'${value.toISOString().replace(/(?:\.000)?Z$/, '')}'`
-}
-
-// The index just past the quoted literal opening at `start`; `''` inside it is an escaped quote.
-function quotedEnd(text: string, start: number): number {
-  let index = start + 1
-  while (index < text.length) {
-    if (text.charAt(index) === "'") {
-      if (text.charAt(index + 1) !== "'") return index + 1
-      index += 2
-    } else {
-      index++
-    }
-  }
-  throw invalid('raw filter has an unterminated string literal')
 }
 
 function invalid(problem: string): ValidationError {

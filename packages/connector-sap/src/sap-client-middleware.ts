@@ -7,7 +7,8 @@ import type { JunctionRequest, Middleware } from '@junction/core'
 export function sapClientMiddleware(client: string): Middleware {
   return (next) =>
     async <T>(request: JunctionRequest) => {
-      const present = new URL(request.url).searchParams.has('sap-client') || request.query?.['sap-client'] !== undefined
+      const present =
+        new URL(request.url).searchParams.has('sap-client') || request.query?.['sap-client'] !== undefined
       return next<T>(present ? request : { ...request, query: { ...request.query, 'sap-client': client } })
     }
 }

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   type Connector,
   type ConnectorContext,
   defineConnector,
@@ -20,6 +21,11 @@ const connect = defineConnector({
   system: 'sap',
   options: sapOptionsShape,
   mapError: mapSapError,
+  setup(_options, auth) {
+    if (auth === undefined)
+      throw new ConfigError({ message: 'sap needs auth (e.g. basic for a technical user)', option: 'auth' })
+    return undefined
+  },
   middleware(stack, options) {
     if (options.client !== undefined) stack.add('sap-client', sapClientMiddleware(options.client))
   },
@@ -54,7 +60,9 @@ async function* query(ctx: Context, entity: string, q: Query): AsyncIterable<Ent
   const options = {
     $filter: q.raw === undefined ? buildFilter(q.where) : bindFilter(q.raw),
     $select: q.select?.map(propertyPath).join(','),
-    $orderby: q.orderBy?.map(({ field, direction }) => `${propertyPath(field)} ${direction ?? 'asc'}`).join(','),
+    $orderby: q.orderBy
+      ?.map(({ field, direction }) => `${propertyPath(field)} ${direction ?? 'asc'}`)
+      .join(','),
   }
   const path = propertyName(entity)
   const pageSize = Math.min(q.pageSize ?? ctx.options.pageSize, MAX_PAGE_SIZE)
@@ -73,7 +81,10 @@ async function* query(ctx: Context, entity: string, q: Query): AsyncIterable<Ent
         yield toRecord(raw)
       }
       if (page.d.__next === undefined || served >= top) break
-      page = readBody(collectionEnvelopeSchema, await ctx.request({ url: sameOrigin(page.d.__next, ctx.options.serviceRoot) }))
+      page = readBody(
+        collectionEnvelopeSchema,
+        await ctx.request({ url: sameOrigin(page.d.__next, ctx.options.serviceRoot) }),
+      )
     }
     if (served < top) return
   }

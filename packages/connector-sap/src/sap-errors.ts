@@ -21,8 +21,15 @@ interface ODataError {
  */
 export const mapSapError: ErrorMapper = (response, request) => {
   const fields = responseErrorFields(response, request)
-  if (response.status === 403 && headerValue(response.headers, 'x-csrf-token')?.toLowerCase() === 'required') {
-    return new JunctionError({ ...fields, code: 'CSRF_REQUIRED', message: 'SAP refused the write: CSRF token required' })
+  if (
+    response.status === 403 &&
+    headerValue(response.headers, 'x-csrf-token')?.toLowerCase() === 'required'
+  ) {
+    return new JunctionError({
+      ...fields,
+      code: 'CSRF_REQUIRED',
+      message: 'SAP refused the write: CSRF token required',
+    })
   }
   const quota = quotaFault(response.body)
   if (quota !== undefined) {

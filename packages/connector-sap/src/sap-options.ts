@@ -20,5 +20,7 @@ export const sapOptionsShape = {
   pageSize: z.number().int().positive().max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
 }
 
-/** What `sap()` accepts. */
-export type SapOptions = Omit<ConnectorOptions<typeof sapOptionsShape>, 'baseUrl'>
+type CoreOptions = ConnectorOptions<typeof sapOptionsShape>
+
+/** What `sap()` accepts: the service root, auth (e.g. basic for a technical user) and the client. */
+export type SapOptions = Omit<CoreOptions, 'baseUrl' | 'auth'> & { auth: NonNullable<CoreOptions['auth']> }

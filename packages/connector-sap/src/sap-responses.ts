@@ -1,4 +1,4 @@
-import { type EntityRecord, type JunctionResponse, TransportError } from '@junction/core'
+import { type EntityRecord, expectBody, type JunctionResponse } from '@junction/core'
 import { z } from 'zod'
 
 const entity = z.record(z.string(), z.unknown())
@@ -12,19 +12,6 @@ export const entityEnvelopeSchema = z.object({
 export const collectionEnvelopeSchema = z.object({
   d: z.object({ results: z.array(entity), __next: z.string().optional() }),
 })
-
-/** The response body checked against `schema`; a body of another shape is a `MALFORMED_RESPONSE`. */
-export function readBody<S extends z.ZodType>(schema: S, response: JunctionResponse): z.output<S> {
-  const parsed = schema.safeParse(response.body)
-  if (parsed.success) return parsed.data
-  throw new TransportError({
-    code: 'MALFORMED_RESPONSE',
-    message: `sap answered ${response.status} with a body that is not a V2 JSON envelope`,
-    status: response.status,
-    system: 'sap',
-    details: parsed.error.issues.map(({ path, message }) => ({ path: path.join('.'), message })),
-  })
-}
 
 /**
  * An entity as a plain field map. `__metadata` (uri, type, etag) and deferred navigation links are
@@ -42,4 +29,9 @@ export function toRecord(raw: Readonly<Record<string, unknown>>): EntityRecord {
 
 function isDeferred(value: unknown): boolean {
   return typeof value === 'object' && value !== null && '__deferred' in value
+}
+
+/** The response body checked against `schema`; a body of another shape is a `MALFORMED_RESPONSE`. */
+export function readBody<S extends z.ZodType>(schema: S, response: JunctionResponse): z.output<S> {
+  return expectBody(schema, response, { system: 'sap', shape: 'a V2 JSON envelope' })
 }

@@ -40,6 +40,8 @@ export {
   defineConnector,
   type OperationRunner,
 } from './connector/define-connector.js'
+export { expectBody } from './connector/response-body.js'
+export { type RecordOutcome, writeEach } from './connector/write-each.js'
 export {
   AuthError,
   ConfigError,
@@ -86,6 +88,13 @@ export {
   type ResponseType,
 } from './pipeline/request.js'
 export { parseRetryAfter } from './pipeline/retry-after.js'
+export { type BindDialect, bindParams } from './query/bind-params.js'
+export {
+  type Condition,
+  type ConditionOperator,
+  unsupportedCondition,
+  whereConditions,
+} from './query/where-conditions.js'
 export { Redactor } from './redaction/redactor.js'
 export type { KeyValueStore, StoreWriteOptions } from './stores/key-value-store.js'
 export { type MemoryStoreOptions, memoryStore } from './stores/memory-store.js'

@@ -32,7 +32,7 @@ const DEFAULT_REQUIRED: Readonly<Record<string, readonly string[]>> = {
   Contact: ['LastName'],
   Lead: ['LastName', 'Company'],
 }
-const ORG_ID = '00D5g000000SimAA'
+const ORG_ID = '00D5g000000SimA'
 
 /** The simulated org's data: sObject records, issued sessions, open query cursors and API usage. */
 export class SalesforceOrg {

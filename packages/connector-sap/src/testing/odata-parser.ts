@@ -100,7 +100,8 @@ class Reader {
   }
 
   expectWord(word: string): void {
-    if (!this.rest().startsWith(` ${word} `)) throw new ODataSyntaxError(`expected ' ${word} ' at position ${this.#index}`)
+    if (!this.rest().startsWith(` ${word} `))
+      throw new ODataSyntaxError(`expected ' ${word} ' at position ${this.#index}`)
     this.#index += word.length + 2
   }
 
@@ -133,7 +134,8 @@ class Reader {
   }
 
   end(): void {
-    if (this.#index !== this.text.length) throw new ODataSyntaxError(`unexpected text at position ${this.#index}`)
+    if (this.#index !== this.text.length)
+      throw new ODataSyntaxError(`unexpected text at position ${this.#index}`)
   }
 
   // A quoted string; `''` inside it is one quote.

@@ -61,7 +61,8 @@ export class SapService {
   /** The entity set called `name`, or a 404 fault. */
   entitySet(name: string): SapEntitySet {
     const set = this.#sets.get(name)
-    if (set === undefined) throw new ODataFault(404, NOT_FOUND_CODE, `Resource not found for segment '${name}'`)
+    if (set === undefined)
+      throw new ODataFault(404, NOT_FOUND_CODE, `Resource not found for segment '${name}'`)
     return set
   }
 
@@ -78,7 +79,8 @@ export class SapService {
         return value !== undefined && matches(candidate[key], value)
       }),
     )
-    if (record === undefined) throw new ODataFault(404, NOT_FOUND_CODE, `Resource not found for segment '${setName}Type'`)
+    if (record === undefined)
+      throw new ODataFault(404, NOT_FOUND_CODE, `Resource not found for segment '${setName}Type'`)
     return record
   }
 
@@ -110,7 +112,11 @@ function matches(actual: unknown, expected: ODataValue): boolean {
       return typeof actual === 'string' && actual.toLowerCase() === expected.value.toLowerCase()
     // Edm.Decimal and Int64 travel as strings in V2 JSON (sheet §1.5), Int32 as numbers.
     case 'number':
-      return (typeof actual === 'number' || typeof actual === 'string') && actual !== '' && Number(actual) === expected.value
+      return (
+        (typeof actual === 'number' || typeof actual === 'string') &&
+        actual !== '' &&
+        Number(actual) === expected.value
+      )
     case 'datetime':
       return typeof actual === 'string' && jsonDateMs(actual) === expected.value
   }

@@ -52,9 +52,15 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
     if (asked !== client) return unauthorized(client)
     try {
       if (String(params.service).split(';')[0] !== name) {
-        throw new ODataFault(404, '/IWFND/MED/170', `No service found for namespace '/SAP/', name '${String(params.service)}', version '0001'`)
+        throw new ODataFault(
+          404,
+          '/IWFND/MED/170',
+          `No service found for namespace '/SAP/', name '${String(params.service)}', version '0001'`,
+        )
       }
-      const resource = /^([A-Za-z_][A-Za-z0-9_]*)(\(.*\))?$/s.exec(decodeURIComponent(String(params.resource)))
+      const resource = /^([A-Za-z_][A-Za-z0-9_]*)(\(.*\))?$/s.exec(
+        decodeURIComponent(String(params.resource)),
+      )
       const setName = resource?.[1]
       if (setName === undefined) throw new ODataFault(404, '/IWBEP/CM_MGW_RT/020', 'Resource not found')
       const base = `${url.origin}${url.pathname.replace(/\/[^/]*$/, '')}`
@@ -65,7 +71,8 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
       }
       return collection(url, service, setName, maxPageSize, entity, client)
     } catch (error) {
-      if (error instanceof ODataSyntaxError) return errorResponse(name, new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', error.message), client)
+      if (error instanceof ODataSyntaxError)
+        return errorResponse(name, new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', error.message), client)
       if (error instanceof ODataFault) return errorResponse(name, error, client)
       throw error
     }
@@ -131,11 +138,21 @@ function envelopeEntity(
   record: EntityRecord,
   select: readonly string[] | undefined,
 ): EntityRecord {
-  const key = set.keys.map((name) => `${name}='${String(record[name]).replaceAll("'", "''")}'`).join(',')
-  const uri = `${base}/${setName}(${encodeURIComponent(key)})`
-  const properties = select === undefined ? record : Object.fromEntries(select.map((name) => [name, record[name] ?? null]))
+  // As Gateway writes it: a single key positionally, a composite one by name (sheet §1.4, §1.6).
+  const literal = (name: string) => encodeURIComponent(`'${String(record[name]).replaceAll("'", "''")}'`)
+  const key =
+    set.keys.length === 1
+      ? literal(set.keys[0] ?? '')
+      : set.keys.map((name) => `${name}=${literal(name)}`).join(',')
+  const uri = `${base}/${setName}(${key})`
+  const properties =
+    select === undefined ? record : Object.fromEntries(select.map((name) => [name, record[name] ?? null]))
   const deferred =
-    select === undefined ? Object.fromEntries((set.navigation ?? []).map((nav) => [nav, { __deferred: { uri: `${uri}/${nav}` } }])) : {}
+    select === undefined
+      ? Object.fromEntries(
+          (set.navigation ?? []).map((nav) => [nav, { __deferred: { uri: `${uri}/${nav}` } }]),
+        )
+      : {}
   return { __metadata: { id: uri, uri, type: `${service}.${setName}Type` }, ...properties, ...deferred }
 }
 
@@ -164,14 +181,21 @@ function errorResponse(service: string, fault: ODataFault, client: string): Resp
         code: fault.code,
         message: { lang: 'en', value: fault.message },
         innererror: {
-          application: { component_id: '', service_namespace: '/SAP/', service_id: service, service_version: '0001' },
+          application: {
+            component_id: '',
+            service_namespace: '/SAP/',
+            service_id: service,
+            service_version: '0001',
+          },
           transactionid: randomUUID().replaceAll('-', '').toUpperCase(),
           timestamp: new Date().toISOString().replace(/\D/g, '').slice(0, 14),
           Error_Resolution: {
             SAP_Transaction: 'Run transaction /IWFND/ERROR_LOG on SAP Gateway hub system',
             SAP_Note: 'See SAP Note 1797736 for error analysis',
           },
-          errordetails: [{ code: fault.code, message: fault.message, propertyref: '', severity: 'error', target: '' }],
+          errordetails: [
+            { code: fault.code, message: fault.message, propertyref: '', severity: 'error', target: '' },
+          ],
         },
       },
     },

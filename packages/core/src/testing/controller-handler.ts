@@ -24,7 +24,7 @@ export interface ControllerHandler {
  * new-style ones; undici's own WrapHandler is internal (not exported), hence this small copy of it.
  */
 export function toControllerHandler(handler: Dispatcher.DispatchHandler): ControllerHandler {
-  if (handler.onRequestStart) {
+  if (isControllerStyle(handler)) {
     return {
       onRequestStart: (controller) => handler.onRequestStart?.(controller, {}),
       onResponseStart: (controller, statusCode, headers, statusMessage) =>
@@ -39,7 +39,6 @@ export function toControllerHandler(handler: Dispatcher.DispatchHandler): Contro
     onResponseStart: (controller, statusCode, headers, statusMessage) => {
       handler.onResponseStarted?.()
       const raw = rawHeaders(headers)
-      controller.rawHeaders = raw
       if (handler.onHeaders?.(statusCode, raw, () => controller.resume(), statusMessage) === false) {
         controller.pause()
       }
@@ -50,6 +49,17 @@ export function toControllerHandler(handler: Dispatcher.DispatchHandler): Contro
     onResponseEnd: () => handler.onComplete?.([]),
     onResponseError: (_controller, error) => handler.onError?.(error),
   }
+}
+
+/** undici itself checks `onRequestStart` alone; any new-style callback is taken as the sign here. */
+function isControllerStyle(handler: Dispatcher.DispatchHandler): boolean {
+  return [
+    handler.onRequestStart,
+    handler.onResponseStart,
+    handler.onResponseData,
+    handler.onResponseEnd,
+    handler.onResponseError,
+  ].some((callback) => typeof callback === 'function')
 }
 
 /** The flat `[name, value, name, value…]` form legacy handlers parse; repeated headers repeat. */

@@ -11,8 +11,6 @@ export interface DispatchControllerEvents {
  * handler pauses, resumes or aborts the response through it, as it would a socket-backed one.
  */
 export class BridgeController implements Dispatcher.DispatchController {
-  rawHeaders: Buffer[] | null = null
-  rawTrailers: Buffer[] | null = null
   #paused = false
   #reason: Error | null = null
   readonly #events: DispatchControllerEvents

@@ -17,7 +17,7 @@ export function requestFromDispatch(options: Dispatcher.DispatchOptions, signal:
 }
 
 /** The absolute URL of a dispatch: origin + path, with undici's `query` option serialized as undici does. */
-export function dispatchUrl(options: Pick<Dispatcher.DispatchOptions, 'origin' | 'path' | 'query'>): string {
+function dispatchUrl(options: Pick<Dispatcher.DispatchOptions, 'origin' | 'path' | 'query'>): string {
   if (options.origin === undefined) throw new errors.InvalidArgumentError('dispatch options need an origin')
   const query = options.query === undefined ? '' : stringify(options.query)
   const separator = options.path.includes('?') ? '&' : '?'
@@ -25,7 +25,7 @@ export function dispatchUrl(options: Pick<Dispatcher.DispatchOptions, 'origin' |
 }
 
 /** Headers in any form undici accepts: a record, a flat `[name, value, …]` array, or `[name, value]` pairs. */
-export function dispatchHeaders(input: Dispatcher.DispatchOptions['headers']): Headers {
+function dispatchHeaders(input: Dispatcher.DispatchOptions['headers']): Headers {
   const headers = new Headers()
   const add = (name: unknown, value: unknown): void => {
     if (value === undefined || value === null) return

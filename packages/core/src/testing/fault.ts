@@ -1,7 +1,6 @@
 import { z } from 'zod'
 
-/** The misbehaviours a fault can name (see {@link Fault.kind}). */
-export const FAULT_KINDS = [
+const FAULT_KINDS = [
   'http-503',
   'rate-limit',
   'reset-mid-body',

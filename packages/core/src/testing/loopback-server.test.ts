@@ -33,6 +33,13 @@ describe('loopbackServer', () => {
     expect(await response.body.text()).toBe('no msw handler answered DELETE /nowhere\n')
   })
 
+  it('answers 400 to a request Fetch cannot represent', async () => {
+    const server = await serve(bridgeHandlers())
+    const response = await request(`${server.url}/echo`, { method: 'TRACE' })
+    expect(response.statusCode).toBe(400)
+    await response.body.dump()
+  })
+
   it('shows handlers the host the client addressed', async () => {
     const server = await serve([
       http.get('*/whoami', ({ request: incoming }) => HttpResponse.text(incoming.url)),

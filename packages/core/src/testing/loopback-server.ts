@@ -36,7 +36,7 @@ export async function loopbackServer(
 ): Promise<LoopbackServer> {
   const { port = 0 } = parseOptions(optionsSchema, options, 'loopbackServer')
   const server = createServer((incoming, outgoing) => {
-    void serve(handlers, incoming, outgoing)
+    serve(handlers, incoming, outgoing).catch((error: unknown) => refuse(outgoing, error))
   })
   server.listen(port, '127.0.0.1')
   await once(server, 'listening')
@@ -77,6 +77,18 @@ async function serve(
   await writeResponse(resolution.response, outgoing, request.method === 'HEAD')
 }
 
+/** A request the bridge could not even translate (e.g. a method Fetch forbids) gets a 400, not a hang. */
+function refuse(outgoing: ServerResponse, error: unknown): void {
+  if (outgoing.headersSent) {
+    outgoing.socket?.destroy()
+    return
+  }
+  outgoing.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+  outgoing.end(
+    `the loopback server could not read this request: ${error instanceof Error ? error.message : 'unknown error'}\n`,
+  )
+}
+
 function requestFromIncoming(incoming: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers()
   for (let index = 0; index < incoming.rawHeaders.length; index += 2) {
@@ -111,7 +123,7 @@ async function writeResponse(response: Response, outgoing: ServerResponse, head:
     for await (const chunk of response.body) {
       if (outgoing.destroyed) return
       flushed = new Promise((resolve) => outgoing.write(chunk, () => resolve()))
-      if (outgoing.writableNeedDrain) await Promise.race([once(outgoing, 'drain'), once(outgoing, 'close')])
+      if (outgoing.writableNeedDrain) await drainedOrClosed(outgoing)
     }
     outgoing.end()
   } catch {
@@ -119,4 +131,16 @@ async function writeResponse(response: Response, outgoing: ServerResponse, head:
     await flushed
     outgoing.socket?.destroy()
   }
+}
+
+function drainedOrClosed(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      outgoing.off('drain', done)
+      outgoing.off('close', done)
+      resolve()
+    }
+    outgoing.on('drain', done)
+    outgoing.on('close', done)
+  })
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { HttpResponse, http, passthrough } from 'msw'
-import { Agent, type Dispatcher, request, FormData as UndiciFormData } from 'undici'
+import { Agent, type Dispatcher, request, FormData as UndiciFormData, fetch as undiciFetch } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, TransportError } from '../errors/error-kinds.js'
 import { loopbackServer } from './loopback-server.js'
@@ -296,6 +296,41 @@ describe('mswDispatcher: the handler API', () => {
     expect(whilePaused).toBe(64 * 1024)
     expect(received).toBe(BIG_BYTES)
     expect(events).toEqual(['start', 'status 200', 'end'])
+  })
+
+  it('stops a new-style handler that aborts through its controller', async () => {
+    const events: string[] = []
+    const failed = signal()
+    dispatcher(bridgeHandlers()).dispatch(
+      { origin: FAKE_ORIGIN, path: '/big', method: 'GET' },
+      {
+        onResponseStart: (controller) => {
+          events.push('status')
+          controller.abort(new Error('not interested'))
+        },
+        onResponseData: () => events.push('data'),
+        onResponseEnd: () => events.push('end'),
+        onResponseError: (_controller, error) => {
+          events.push(`error: ${error.message}`)
+          failed.resolve()
+        },
+      },
+    )
+    await failed.promise
+    expect(events).toEqual(['status', 'error: not interested'])
+  })
+
+  it("serves Node's global fetch when given as its dispatcher", async () => {
+    const init = { method: 'POST', body: 'hello', dispatcher: dispatcher(bridgeHandlers()) }
+    // Node types fetch's `dispatcher` with its bundled undici's classes, not undici 7's.
+    const response = await fetch(`${FAKE_ORIGIN}/echo`, init as unknown as RequestInit)
+    expect(await response.json()).toMatchObject({ method: 'POST', bodyText: 'hello' })
+  })
+
+  it("serves undici's own fetch when given as its dispatcher", async () => {
+    const response = await undiciFetch(`${FAKE_ORIGIN}/cookies`, { dispatcher: dispatcher(bridgeHandlers()) })
+    expect(response.headers.getSetCookie()).toEqual(['sid=abc; Path=/; HttpOnly', 'theme=dark; Path=/'])
+    expect(await response.text()).toBe('made')
   })
 
   it('works behind a composed interceptor', async () => {

@@ -28,7 +28,7 @@ export async function resolveResponse(
 }
 
 /** msw's `passthrough()` marker: a 302 carrying its intention header. */
-export function isPassthrough(response: Response): boolean {
+function isPassthrough(response: Response): boolean {
   return response.status === 302 && response.headers.get('x-msw-intention') === 'passthrough'
 }
 

@@ -5,7 +5,7 @@ import { type MswDispatcher, type MswDispatcherOptions, mswDispatcher } from './
 
 /** Options for {@link createSimulator}. */
 export interface SimulatorOptions {
-  /** The system's msw handlers; match any origin (`*\/services/data/...`) so one set serves every mode. */
+  /** The system's msw handlers; start each path with `*` to match any origin, so one set serves every mode. */
   handlers: readonly RequestHandler[]
   /** Passed to the in-process dispatcher (e.g. `headersTimeout`). */
   dispatcher?: MswDispatcherOptions | undefined

@@ -1,36 +1,45 @@
+import { EventEmitter } from 'node:events'
+
 /** Which signal ended a call: the caller's, or the transport's overall deadline. */
 export type AbortCause = 'caller' | 'deadline'
 
+function expire(deadline: CallDeadline): void {
+  deadline.abort('deadline', new DOMException(`deadline of ${deadline.timeoutMs} ms passed`, 'TimeoutError'))
+}
+
 /**
- * One abort signal per call that fires on the caller's signal or when the overall deadline passes,
- * whichever comes first. A timer and a listener, both cleared when the call ends, rather than
- * `AbortSignal.timeout` + `AbortSignal.any`: those leave a live timer per call until it fires
- * (a minute of timers at thousands of calls a second) and do not say which of the two fired.
+ * The abort signal of one call, handed to undici: it fires on the caller's signal or when the
+ * overall deadline passes, whichever comes first, and says which. It is an EventEmitter (undici
+ * accepts one as `signal`) with one timer cleared when the call ends, rather than
+ * `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: that costs an EventTarget per call, leaves
+ * a live timer per call until it fires (a minute of timers at thousands of calls a second), and
+ * does not tell a deadline from a caller's abort.
  */
-export class CallDeadline {
-  readonly #controller = new AbortController()
+export class CallDeadline extends EventEmitter {
+  /** Read by undici, as on an AbortSignal. */
+  aborted = false
+  /** Read by undici, as on an AbortSignal: what the request is rejected with. */
+  reason: unknown = undefined
+  #cause: AbortCause | undefined = undefined
+  #timer: NodeJS.Timeout | undefined = undefined
   readonly #caller: AbortSignal | undefined
-  readonly #timer: NodeJS.Timeout | undefined
-  #cause: AbortCause | undefined
+  readonly #onCallerAbort: (() => void) | undefined
 
   constructor(
     caller: AbortSignal | undefined,
     readonly timeoutMs: number,
   ) {
+    super()
     this.#caller = caller
     if (caller?.aborted) {
-      this.#cause = 'caller'
-      this.#controller.abort(caller.reason)
+      this.abort('caller', caller.reason)
       return
     }
-    caller?.addEventListener('abort', this.#onCallerAbort)
-    this.#timer = setTimeout(this.#onDeadline, timeoutMs)
-    this.#timer.unref()
-  }
-
-  /** The signal to hand to undici. */
-  get signal(): AbortSignal {
-    return this.#controller.signal
+    if (caller !== undefined) {
+      this.#onCallerAbort = () => this.abort('caller', caller.reason)
+      caller.addEventListener('abort', this.#onCallerAbort, { once: true })
+    }
+    this.#timer = setTimeout(expire, timeoutMs, this)
   }
 
   /** What ended the call, if a signal did. */
@@ -43,21 +52,22 @@ export class CallDeadline {
     return this.#cause === 'caller' ? this.#caller?.reason : undefined
   }
 
+  /** Ends the call now (undici rejects the request, or errors its body, with `reason`). */
+  abort(cause: AbortCause, reason: unknown): void {
+    if (this.aborted) return
+    this.clear()
+    this.#cause = cause
+    this.aborted = true
+    this.reason = reason
+    this.emit('abort')
+  }
+
   /** Stops the timer and forgets the caller's signal; call once the call has ended either way. */
   clear(): void {
-    clearTimeout(this.#timer)
-    this.#caller?.removeEventListener('abort', this.#onCallerAbort)
-  }
-
-  readonly #onCallerAbort = (): void => {
-    this.#cause ??= 'caller'
-    this.clear()
-    this.#controller.abort(this.#caller?.reason)
-  }
-
-  readonly #onDeadline = (): void => {
-    this.#cause ??= 'deadline'
-    this.clear()
-    this.#controller.abort(new DOMException(`deadline of ${this.timeoutMs} ms passed`, 'TimeoutError'))
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
+    }
+    if (this.#onCallerAbort !== undefined) this.#caller?.removeEventListener('abort', this.#onCallerAbort)
   }
 }

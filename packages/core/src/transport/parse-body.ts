@@ -8,6 +8,7 @@ export type BodyKind = 'json' | 'text' | 'binary'
 /** Classifies a `content-type` header value; a missing one means bytes. */
 export function bodyKind(contentType: string | undefined): BodyKind {
   if (contentType === undefined) return 'binary'
+  if (contentType === 'application/json' || contentType.startsWith('application/json;')) return 'json'
   const mime = mediaType(contentType)
   if (mime === 'application/json' || mime.endsWith('+json') || mime === 'text/json') return 'json'
   if (

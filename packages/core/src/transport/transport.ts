@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream'
 import { type Dispatcher, request as undiciRequest } from 'undici'
 import { parseOptions } from '../config/parse-options.js'
 import { ConfigError, TransportError } from '../errors/error-kinds.js'
@@ -57,7 +56,7 @@ export function createTransport(setup: TransportSetup = {}): Transport {
         method: request.method,
         headers: requestHeaders(request.headers, defaults, encoded.contentType),
         body: encoded.body as Dispatcher.RequestOptions['body'],
-        signal: deadline.signal,
+        signal: deadline,
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
       })
@@ -67,18 +66,11 @@ export function createTransport(setup: TransportSetup = {}): Transport {
     }
 
     const status = response.statusCode
-    const failures: BodyFailures = {
-      tooLarge: (received) =>
-        new TransportError({
-          ...callOrigin(request),
-          code: 'RESPONSE_TOO_LARGE',
-          message: `${describeCall(request)}: the response is larger than maxResponseBytes (${maxBytes})`,
-          status,
-          snippet: byteSnippet(received),
-        }),
-      failed: (error, received) => mapUndiciError(error, { request, deadline, status, received }),
-    }
-    const { headers, body } = decoded(response, options.decompress)
+    const failures = new CallFailures(request, deadline, status, maxBytes)
+    const encoding = options.decompress ? response.headers['content-encoding'] : undefined
+    const decoder = typeof encoding === 'string' ? decompressBody(response.body, encoding) : undefined
+    const headers = decoder === undefined ? response.headers : withoutCoding(response.headers)
+    const body = decoder ?? response.body
     if (declaredLength(headers) > maxBytes) {
       body.destroy()
       deadline.clear()
@@ -119,20 +111,42 @@ export function createTransport(setup: TransportSetup = {}): Transport {
   }
 }
 
-/** The response body and headers after content decoding (the coding headers no longer apply). */
-function decoded(
-  response: Dispatcher.ResponseData,
-  decompress: boolean,
-): { headers: ResponseHeaders; body: Readable } {
-  const encoding = response.headers['content-encoding']
-  if (!decompress || typeof encoding !== 'string') return { headers: response.headers, body: response.body }
-  const body = decompressBody(response.body, encoding)
-  if (body === undefined) return { headers: response.headers, body: response.body }
-  const headers: Record<string, string | string[] | undefined> = {}
-  for (const name of Object.keys(response.headers)) {
-    if (name !== 'content-encoding' && name !== 'content-length') headers[name] = response.headers[name]
+/** Response headers once the body is decoded: the coding and its length no longer apply. */
+function withoutCoding(headers: ResponseHeaders): ResponseHeaders {
+  const decoded: Record<string, string | string[] | undefined> = {}
+  for (const name of Object.keys(headers)) {
+    if (name !== 'content-encoding' && name !== 'content-length') decoded[name] = headers[name]
   }
-  return { headers, body }
+  return decoded
+}
+
+/** The errors of one call's body read, built only when it fails. */
+class CallFailures implements BodyFailures {
+  constructor(
+    readonly request: JunctionRequest,
+    readonly deadline: CallDeadline,
+    readonly status: number,
+    readonly maxBytes: number,
+  ) {}
+
+  tooLarge(received: readonly Buffer[]): Error {
+    return new TransportError({
+      ...callOrigin(this.request),
+      code: 'RESPONSE_TOO_LARGE',
+      message: `${describeCall(this.request)}: the response is larger than maxResponseBytes (${this.maxBytes})`,
+      status: this.status,
+      snippet: byteSnippet(received),
+    })
+  }
+
+  failed(error: unknown, received: readonly Buffer[]): Error {
+    return mapUndiciError(error, {
+      request: this.request,
+      deadline: this.deadline,
+      status: this.status,
+      received,
+    })
+  }
 }
 
 function declaredLength(headers: ResponseHeaders): number {
