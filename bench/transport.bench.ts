@@ -1,7 +1,8 @@
 /**
  * Transport overhead benchmark: raw undici `request()` against `createTransport().send`, both
- * reading and JSON-parsing a ~1 KB body from a keep-alive loopback server at a fixed concurrency.
- * The server runs in a worker thread so that its CPU time does not dilute the client difference.
+ * sending the same headers and reading and JSON-parsing a ~1 KB body from a keep-alive loopback
+ * server at a fixed concurrency.
+ * The server runs in a worker thread so that it does not share the clients' event loop.
  * Progress goes to stderr; the last stdout line is one JSON result.
  */
 import { Worker } from 'node:worker_threads'
@@ -61,9 +62,12 @@ async function main(): Promise<void> {
   process.stderr.write(`server on ${url}, body ${bytes} bytes, concurrency ${CONCURRENCY}\n`)
 
   const agent = new Agent()
-  const transport = createTransport()
+  // Direct like the raw Agent, even where the environment names a proxy.
+  const transport = createTransport({ proxy: false })
+  // The same request on the wire from both: the transport's default headers, sent by raw undici too.
+  const headers = { 'user-agent': 'junction', 'accept-encoding': 'gzip, deflate, br' }
   const raw: Client = async () => {
-    const response = await request(url, { dispatcher: agent })
+    const response = await request(url, { dispatcher: agent, headers })
     return response.body.json()
   }
   const ours: Client = () => transport.send({ method: 'GET', url, headers: {}, responseType: 'json' })

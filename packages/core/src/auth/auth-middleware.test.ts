@@ -115,13 +115,13 @@ describe('authMiddleware', () => {
     )
   })
 
-  it('does not replay when the provider cannot renew its credentials', async () => {
+  it('reports fixed credentials a system refuses as AUTH_FAILED, without a replay', async () => {
     const { url, count } = await system({
       api: () => ({ status: 401, json: { error: { message: 'User Not Authenticated' } } }),
     })
     const provider = basicAuth({ type: 'basic', username: 'svc', password: 'basic-password-1a2b' })
     const error = await rejectionOf(pipelineFor(provider)(get(url)))
-    expect(error).toMatchObject({ code: 'SESSION_EXPIRED', status: 401 })
+    expect(error).toMatchObject({ code: 'AUTH_FAILED', status: 401 })
     expect(count('/api')).toBe(1)
   })
 
@@ -135,6 +135,22 @@ describe('authMiddleware', () => {
     }
     await rejectionOf(pipelineFor(oauth(url))(request))
     expect(count('/api')).toBe(1)
+  })
+
+  it('drops a token refused on an unreplayable request, so the next call renews it', async () => {
+    const { url, count } = await system({ refused: (token) => token === 'access-token-1' })
+    const pipeline = pipelineFor(oauth(url))
+    const upload: JunctionRequest = {
+      method: 'POST',
+      url: `${url}/api`,
+      headers: {},
+      body: { type: 'raw', value: Readable.from([Buffer.from('a,b\n')]), contentType: 'text/csv' },
+    }
+    await rejectionOf(pipeline(upload))
+    await pipeline(get(url))
+    expect(count('/token')).toBe(2)
+    // The follow-up call goes out once, with the renewed token: no second refusal and replay.
+    expect(count('/api')).toBe(2)
   })
 
   it('replays once on a SESSION_EXPIRED an adapter mapped from another status', async () => {
@@ -373,7 +389,7 @@ describe('authMiddleware keeps secrets out of errors', () => {
         }),
       })
       const error = await rejectionOf(pipelineFor(createAuthProvider(config))(get(url)))
-      expect(error).toMatchObject({ code: 'SESSION_EXPIRED' })
+      expect(error).toMatchObject({ code: 'AUTH_FAILED' })
       expect(leaked(error, secretsSeen(received, []))).toEqual([])
     })
   }

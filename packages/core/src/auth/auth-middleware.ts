@@ -9,7 +9,8 @@ import type { AuthContext, AuthProvider } from './auth-provider.js'
  * Attaches credentials to each request. When the system refuses them (`SESSION_EXPIRED`, which a 401
  * maps to by default, or a 401 mapped to a non-auth error) and the provider can renew them, the
  * request is authorized again and replayed once; a second refusal throws `AuthError`
- * `SESSION_EXPIRED`. Errors leave scrubbed of the provider's secrets.
+ * `SESSION_EXPIRED`. When the provider cannot renew (basic, API key), the refusal is `AUTH_FAILED`.
+ * Errors leave scrubbed of the provider's secrets.
  */
 export function authMiddleware(provider: AuthProvider): Middleware {
   const redactor = new Redactor(() => provider.secrets())
@@ -21,9 +22,10 @@ export function authMiddleware(provider: AuthProvider): Middleware {
         try {
           return await next<T>(authorized)
         } catch (error) {
-          const renewable =
-            isRefusal(error) && isReplayable(request) && provider.invalidate?.(authorized) === true
-          if (!renewable) throw error
+          if (!isRefusal(error)) throw error
+          // Fixed credentials (basic, API key) cannot be renewed: a 401 means they were refused.
+          if (provider.invalidate?.(authorized) !== true) throw credentialsRefused(error)
+          if (!isReplayable(request)) throw error
         }
         const renewed = await provider.authorize(request, context)
         try {
@@ -55,9 +57,20 @@ function isReplayable(request: JunctionRequest): boolean {
 
 function refusedTwice(error: JunctionError): AuthError {
   if (error instanceof AuthError && error.code === 'SESSION_EXPIRED') return error
+  return refusal(error, 'SESSION_EXPIRED', 'was refused again with renewed credentials')
+}
+
+function credentialsRefused(error: JunctionError): JunctionError {
+  if (error instanceof AuthError && error.code === 'AUTH_FAILED') return error
+  // An adapter's own mapping of a 401 (e.g. a system error code) is more telling than ours: keep it.
+  if (!(error instanceof AuthError)) return error
+  return refusal(error, 'AUTH_FAILED', 'was refused: the credentials are not accepted')
+}
+
+function refusal(error: JunctionError, code: 'SESSION_EXPIRED' | 'AUTH_FAILED', problem: string): AuthError {
   return new AuthError({
-    code: 'SESSION_EXPIRED',
-    message: `${error.method ?? 'request'} ${error.path ?? ''} was refused again with renewed credentials`,
+    code,
+    message: `${error.method ?? 'request'} ${error.path ?? ''} ${problem}`,
     status: error.status,
     system: error.system,
     operation: error.operation,

@@ -23,4 +23,9 @@ describe('buildUrl', () => {
   it('appends to a query string already on the URL', () => {
     expect(buildUrl('https://x.test/a?x=1', { y: false })).toBe('https://x.test/a?x=1&y=false')
   })
+  it('keeps $ literal in parameter names, as OData system options are written', () => {
+    expect(buildUrl('https://x.test/a', { $filter: "Name eq 'a$b'", $top: 10 })).toBe(
+      "https://x.test/a?$filter=Name%20eq%20'a%24b'&$top=10",
+    )
+  })
 })

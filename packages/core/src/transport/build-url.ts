@@ -14,7 +14,7 @@ export function buildUrl(url: string, query: Readonly<Record<string, QueryParamV
   for (const name of Object.keys(query)) {
     const value = query[name]
     if (value === undefined) continue
-    const key = encodeURIComponent(name)
+    const key = encodeName(name)
     if (isList(value)) {
       for (const item of value) search += `&${key}=${encodeURIComponent(String(item))}`
     } else {
@@ -23,4 +23,10 @@ export function buildUrl(url: string, query: Readonly<Record<string, QueryParamV
   }
   if (search === '') return url
   return `${url}${url.includes('?') ? '&' : '?'}${search.slice(1)}`
+}
+
+// `$` is legal in a query string (RFC 3986 sub-delims) and OData system options are documented and
+// logged as `$filter`, `$top`: keep it literal in names rather than sending `%24filter`.
+function encodeName(name: string): string {
+  return encodeURIComponent(name).replaceAll('%24', '$')
 }

@@ -31,4 +31,26 @@ describe('CallDeadline', () => {
     controller.abort()
     expect(deadline.aborted).toBe(false)
   })
+
+  it('calls a once listener a single time and not after it is removed', () => {
+    const first = new CallDeadline(undefined, 60_000)
+    const calls: string[] = []
+    first.once('abort', () => calls.push('kept'))
+    const dropped = () => calls.push('dropped')
+    first.once('abort', dropped)
+    first.removeListener('abort', dropped)
+    first.abort('deadline', new Error('late'))
+    first.abort('deadline', new Error('late again'))
+    expect(calls).toEqual(['kept'])
+  })
+
+  it('notifies every listener, not only the first', () => {
+    const deadline = new CallDeadline(undefined, 60_000)
+    const calls: number[] = []
+    deadline.once('abort', () => calls.push(1))
+    deadline.once('abort', () => calls.push(2))
+    deadline.on('abort', () => calls.push(3))
+    deadline.abort('caller', undefined)
+    expect(calls).toEqual([1, 2, 3])
+  })
 })

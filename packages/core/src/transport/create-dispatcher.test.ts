@@ -40,11 +40,12 @@ async function failure(promise: Promise<unknown>): Promise<JunctionError> {
   return outcome as JunctionError
 }
 
+let certificates: TestCertificates
+beforeAll(() => {
+  certificates = createTestCertificates()
+})
+
 describe('createDispatcher: TLS', () => {
-  let certificates: TestCertificates
-  beforeAll(() => {
-    certificates = createTestCertificates()
-  })
   const tlsServer = (extra: ServerOptions = {}) =>
     serve(httpsServer({ cert: certificates.server.cert, key: certificates.server.key, ...extra }, ok))
 
@@ -145,6 +146,18 @@ describe('createDispatcher: proxies', () => {
     const proxy = await serve(connectProxy())
     const server = await serve(httpServer(ok))
     const response = await transport({ proxy: proxy.url }).send(get(`${server.url}/via-proxy`))
+    expect(response.body).toEqual({ ok: true })
+    expect(proxy.tunnels).toEqual([`127.0.0.1:${server.port}`])
+  })
+
+  it('tunnels HTTPS through the proxy and verifies the system with the configured ca', async () => {
+    const proxy = await serve(connectProxy())
+    const server = await serve(
+      httpsServer({ cert: certificates.server.cert, key: certificates.server.key }, ok),
+    )
+    const response = await transport({ proxy: proxy.url, tls: { ca: certificates.server.cert } }).send(
+      get(server.url),
+    )
     expect(response.body).toEqual({ ok: true })
     expect(proxy.tunnels).toEqual([`127.0.0.1:${server.port}`])
   })

@@ -104,6 +104,20 @@ describe('createTransport: reading responses', () => {
     expect(response).toMatchObject({ status: 204, body: undefined })
   })
 
+  it('answers a HEAD request without decoding or capping the body its headers describe', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': '999999999',
+      })
+      response.end()
+    })
+    const response = await transport({ maxResponseBytes: 1_000 }).send(get(server.url, { method: 'HEAD' }))
+    expect(response).toMatchObject({ status: 200, body: undefined })
+    expect(response.headers['content-length']).toBe('999999999')
+  })
+
   it('returns the bytes when the buffer response type is asked for', async () => {
     const server = await serve(answer('application/json', '{"a":1}'))
     const response = await transport().send(get(server.url, { responseType: 'buffer' }))

@@ -44,6 +44,11 @@ export function createTransport(setup: TransportSetup = {}): Transport {
     ? { 'user-agent': options.userAgent, 'accept-encoding': ACCEPTED_ENCODINGS }
     : { 'user-agent': options.userAgent }
   const maxBytes = options.maxResponseBytes
+  // Our own Agent carries the timeouts; a given dispatcher (a simulator's) is told per request.
+  const timeouts =
+    given === undefined
+      ? {}
+      : { headersTimeout: options.headersTimeoutMs, bodyTimeout: options.bodyTimeoutMs }
 
   const send = async <T>(request: JunctionRequest): Promise<JunctionResponse<T>> => {
     const url = buildUrl(request.url, request.query)
@@ -57,8 +62,7 @@ export function createTransport(setup: TransportSetup = {}): Transport {
         headers: requestHeaders(request.headers, defaults, encoded.contentType),
         body: encoded.body as Dispatcher.RequestOptions['body'],
         signal: deadline,
-        headersTimeout: options.headersTimeoutMs,
-        bodyTimeout: options.bodyTimeoutMs,
+        ...timeouts,
       })
     } catch (error) {
       deadline.clear()
@@ -67,11 +71,13 @@ export function createTransport(setup: TransportSetup = {}): Transport {
 
     const status = response.statusCode
     const failures = new CallFailures(request, deadline, status, maxBytes)
-    const encoding = options.decompress ? response.headers['content-encoding'] : undefined
+    // HEAD, 204 and 304 answers describe a body they do not carry: nothing to decode or cap.
+    const bodyless = request.method === 'HEAD' || status === 204 || status === 304
+    const encoding = options.decompress && !bodyless ? response.headers['content-encoding'] : undefined
     const decoder = typeof encoding === 'string' ? decompressBody(response.body, encoding) : undefined
     const headers = decoder === undefined ? response.headers : withoutCoding(response.headers)
     const body = decoder ?? response.body
-    if (declaredLength(headers) > maxBytes) {
+    if (!bodyless && declaredLength(headers) > maxBytes) {
       body.destroy()
       deadline.clear()
       throw failures.tooLarge([])
