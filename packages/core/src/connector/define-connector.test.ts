@@ -218,6 +218,26 @@ describe('defineConnector', () => {
     expect(audit.events[0]).toMatchObject({ operation: 'get', outcome: 'failure', errorCode: 'ERP_FAULT' })
   })
 
+  it('returns a completed write even when the audit sink fails, and logs the failure', async () => {
+    const logged: Array<Record<string, unknown>> = []
+    const logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (entry: Record<string, unknown>) => logged.push(entry),
+    }
+    const failingAudit = {
+      write: () => Promise.reject(new JunctionError({ code: 'AUDIT_WRITE_FAILED', message: 'disk full' })),
+      flush: async () => {},
+      close: async () => {},
+    }
+    const { connector } = connect({ audit: failingAudit, logger })
+    const results = await connector.create('customers', [{ NAME: 'Ann' }])
+    expect(results[0]?.ok).toBe(true)
+    expect(logged).toHaveLength(1)
+    expect(logged[0]).toMatchObject({ operation: 'create', error: { code: 'AUDIT_WRITE_FAILED' } })
+  })
+
   it('runs middleware a user adds to the stack by name', async () => {
     const { connector } = connect()
     const seen: string[] = []

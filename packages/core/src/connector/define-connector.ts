@@ -136,14 +136,12 @@ export interface ConnectorSpec<Shape extends z.ZodRawShape, State, Extra extends
   extends Implementation<ResolvedOptions<Shape>, State> {
   /** The system kind, e.g. `salesforce`. */
   system: string
-  /** Adapter options, merged over the core ones (an adapter may narrow a core option such as `auth`). */
+  /** Adapter options, added to the core ones. */
   options?: Shape
   /** Turns the system's error bodies into typed errors. */
   mapError?: ErrorMapper
   /** Adds the adapter's own middleware (e.g. CSRF) to the stack core assembled. */
   middleware?(stack: MiddlewareStack, options: ResolvedOptions<Shape>): void
-  /** Builds the auth provider from adapter options (e.g. a token URL derived from a login host). */
-  auth?(options: ResolvedOptions<Shape>): AuthProvider | undefined
   /** Creates per-connection state. */
   setup?(options: ResolvedOptions<Shape>, auth: AuthProvider | undefined): State
   /** The base URL for relative paths; by default the `baseUrl` option. */
@@ -186,11 +184,11 @@ export function defineConnector<
   return (input = {} as ConnectorOptions<Shape>) => {
     type Options = ResolvedOptions<Shape>
     const options = parseOptions(schema, input, spec.system) as Options
-    // The runtime reads only core options; an adapter that overrides `auth` supplies `spec.auth`.
+    // The runtime reads only core options; adapters extend them but do not redefine them.
     const core = options as unknown as CoreOptions
     const name = core.name ?? spec.system
     const logger = core.logger ?? silentLogger
-    const auth = spec.auth ? spec.auth(options) : resolveAuth(core.auth)
+    const auth = resolveAuth(core.auth)
     const redactor = new Redactor(() => auth?.secrets() ?? [])
     const transport = createTransport({ ...core.transport, dispatcher: core.dispatcher })
     const ownStores = core.stores === undefined
@@ -267,6 +265,8 @@ export function defineConnector<
     }
 
     const audit = core.audit
+    // The operation has already happened on the system when this runs: an audit sink that fails must
+    // not turn a completed write into an exception that hides its results. The failure is logged.
     const record = async (
       operation: OperationInfo,
       callOptions: OperationOptions | undefined,
@@ -274,22 +274,35 @@ export function defineConnector<
       fields: OperationSummary,
     ): Promise<void> => {
       if (!audit) return
-      await audit.write(
-        createAuditEvent({
-          kind: 'operation',
-          actor: callOptions?.actor
-            ? { type: 'user', id: callOptions.actor }
-            : { type: 'service', id: core.actor ?? name },
-          tenant: core.tenant,
-          system: spec.system,
-          connection: name,
-          operation: operation.name,
-          entity: operation.entity,
-          latencyMs: performance.now() - started,
-          correlationId: callOptions?.correlationId,
-          ...fields,
-        }),
-      )
+      const event = createAuditEvent({
+        kind: 'operation',
+        actor: callOptions?.actor
+          ? { type: 'user', id: callOptions.actor }
+          : { type: 'service', id: core.actor ?? name },
+        tenant: core.tenant,
+        system: spec.system,
+        connection: name,
+        operation: operation.name,
+        entity: operation.entity,
+        latencyMs: performance.now() - started,
+        correlationId: callOptions?.correlationId,
+        ...fields,
+      })
+      try {
+        await audit.write(event)
+      } catch (error) {
+        const failure = scrub(error)
+        logger.error(
+          {
+            system: spec.system,
+            connection: name,
+            operation: operation.name,
+            auditEventId: event.id,
+            error: failure,
+          },
+          'audit sink refused an operation event',
+        )
+      }
     }
 
     const runner: OperationRunner<Options, State> = {
