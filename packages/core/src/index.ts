@@ -61,6 +61,13 @@ export {
 } from './errors/junction-error.js'
 export { type Logger, silentLogger } from './logging/logger.js'
 export {
+  type EventOrigin,
+  type JunctionEventMap,
+  type JunctionEventName,
+  JunctionEvents,
+  type JunctionListener,
+} from './observability/junction-events.js'
+export {
   bodySnippet,
   type ErrorMapper,
   type HttpErrorOverrides,

@@ -2,11 +2,10 @@ import { generateKeyPairSync } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AuthError } from '../errors/error-kinds.js'
-import { silentLogger } from '../logging/logger.js'
 import { httpErrors } from '../pipeline/http-errors.js'
 import { MiddlewareStack } from '../pipeline/middleware-stack.js'
 import type { Handler, JunctionRequest } from '../pipeline/request.js'
-import { Redactor } from '../redaction/redactor.js'
+import { pipelineContext } from '../testing/pipeline-context.js'
 import { createTransport } from '../transport/transport.js'
 import { type AuthConfig, createAuthProvider } from './auth-config.js'
 import { authMiddleware } from './auth-middleware.js'
@@ -177,7 +176,7 @@ describe('authMiddleware', () => {
             : undefined,
         ),
       )
-      .resolve(transport.send, { system: 'test', logger: silentLogger, redactor: new Redactor() })
+      .resolve(transport.send, pipelineContext())
     expect((await send(get(url))).body).toEqual({ ok: true })
     expect(count('/api')).toBe(2)
     await transport.close()
@@ -199,7 +198,7 @@ describe('authMiddleware', () => {
             }),
         ),
       )
-      .resolve(transport.send, { system: 'test', logger: silentLogger, redactor: new Redactor() })
+      .resolve(transport.send, pipelineContext())
     expect(await rejectionOf(send(get(url)))).toMatchObject({ code: 'AUTH_FAILED', status: 401 })
     expect(count('/api')).toBe(1)
     await transport.close()

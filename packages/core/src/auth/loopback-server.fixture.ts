@@ -1,11 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
-import { silentLogger } from '../logging/logger.js'
 import { httpErrors } from '../pipeline/http-errors.js'
 import { MiddlewareStack } from '../pipeline/middleware-stack.js'
 import type { Handler } from '../pipeline/request.js'
-import { Redactor } from '../redaction/redactor.js'
+import { pipelineContext } from '../testing/pipeline-context.js'
 import { createTransport } from '../transport/transport.js'
 import { authMiddleware } from './auth-middleware.js'
 import type { AuthContext, AuthProvider } from './auth-provider.js'
@@ -80,7 +79,7 @@ const transport = createTransport()
 
 /** The pipeline beneath auth (errors + the real transport), as a provider's `context.send`. */
 export const beneathAuth: AuthContext = {
-  send: httpErrors()(transport.send, { system: 'test', logger: silentLogger, redactor: new Redactor() }),
+  send: httpErrors()(transport.send, pipelineContext()),
 }
 
 /** The connector pipeline (auth → errors → real transport) around `provider`. */
@@ -88,7 +87,7 @@ export function pipelineFor(provider: AuthProvider): Handler {
   return new MiddlewareStack()
     .add('auth', authMiddleware(provider))
     .add('errors', httpErrors())
-    .resolve(transport.send, { system: 'test', logger: silentLogger, redactor: new Redactor() })
+    .resolve(transport.send, pipelineContext())
 }
 
 /** Everything an error could show a log or a caller: inspect output, JSON, stacks, the cause chain. */

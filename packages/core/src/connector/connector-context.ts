@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js'
+import type { JunctionEvents } from '../observability/junction-events.js'
 import type { JunctionRequest, JunctionResponse, OperationInfo } from '../pipeline/request.js'
 import type { Redactor } from '../redaction/redactor.js'
 import type { KeyValueStore } from '../stores/key-value-store.js'
@@ -26,6 +27,8 @@ export interface ConnectorContext<Options = unknown, State = unknown> {
   readonly signal: AbortSignal | undefined
   readonly logger: Logger
   readonly redactor: Redactor
+  /** The connector's events, for adapter-specific signals (e.g. quota learned from a header). */
+  readonly events: JunctionEvents
   /** Connector-scoped state (namespaced by tenant and connection). */
   readonly store: KeyValueStore
   /** Sends a request through the whole pipeline. */

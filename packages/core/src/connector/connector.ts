@@ -1,4 +1,5 @@
 import type { JunctionError } from '../errors/junction-error.js'
+import type { JunctionEvents } from '../observability/junction-events.js'
 import type { MiddlewareStack } from '../pipeline/middleware-stack.js'
 import type { JunctionResponse } from '../pipeline/request.js'
 import type { ConnectorRequest } from './connector-context.js'
@@ -137,6 +138,8 @@ export interface Connector {
   readonly capabilities: ReadonlySet<Capability>
   /** The request pipeline, outermost first; add, remove or reorder middleware by name. */
   readonly stack: MiddlewareStack
+  /** Typed events: requests, retries, throttling, breaker state, quota, cache. */
+  readonly events: JunctionEvents
   /** One record by key, or `undefined` when it does not exist. */
   get(entity: string, id: RecordId, options?: OperationOptions): Promise<EntityRecord | undefined>
   /** Every matching record; paging is the connector's business. */

@@ -9,6 +9,7 @@ import { parseOptions } from '../config/parse-options.js'
 import { ValidationError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
 import { type Logger, silentLogger } from '../logging/logger.js'
+import { JunctionEvents } from '../observability/junction-events.js'
 import { type ErrorMapper, httpErrors } from '../pipeline/http-errors.js'
 import { MiddlewareStack } from '../pipeline/middleware-stack.js'
 import type { JunctionRequest, JunctionResponse, OperationInfo } from '../pipeline/request.js'
@@ -190,6 +191,12 @@ export function defineConnector<
     const logger = core.logger ?? silentLogger
     const auth = resolveAuth(core.auth)
     const redactor = new Redactor(() => auth?.secrets() ?? [])
+    const events = new JunctionEvents((error, event) =>
+      logger.error(
+        { system: spec.system, connection: name, event, error: redactor.error(error) },
+        'event listener threw',
+      ),
+    )
     const transport = createTransport({ ...core.transport, dispatcher: core.dispatcher })
     const ownStores = core.stores === undefined
     const stores = core.stores ?? memoryStores()
@@ -199,7 +206,7 @@ export function defineConnector<
     stack.add('errors', httpErrors(spec.mapError))
     spec.middleware?.(stack, options)
     const state = spec.setup?.(options, auth) as State
-    const pipelineContext = { system: spec.system, logger, redactor }
+    const pipelineContext = { system: spec.system, connection: name, logger, redactor, events }
 
     const scrub = (error: unknown): unknown => {
       if (error instanceof JunctionError && error.system === undefined) {
@@ -221,6 +228,7 @@ export function defineConnector<
         signal,
         logger,
         redactor,
+        events,
         store,
         async request<T>(request: ConnectorRequest): Promise<JunctionResponse<T>> {
           const { path, url, headers, method, ...rest } = request
@@ -373,6 +381,7 @@ export function defineConnector<
       name,
       capabilities,
       stack,
+      events,
       get(entity, id, callOptions) {
         const get = require('get')
         checkEntity(entity, 'get')

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AuthError, ConflictError, NotFoundError, RateLimitError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
-import { silentLogger } from '../logging/logger.js'
-import { Redactor } from '../redaction/redactor.js'
+import { pipelineContext } from '../testing/pipeline-context.js'
 import { httpErrors, httpStatusError } from './http-errors.js'
 import type { JunctionRequest, JunctionResponse } from './request.js'
 
@@ -65,7 +64,7 @@ describe('httpStatusError', () => {
 })
 
 describe('httpErrors middleware', () => {
-  const context = { system: 'test-system', logger: silentLogger, redactor: new Redactor() }
+  const context = pipelineContext({ system: 'test-system' })
 
   it('passes successful responses through', async () => {
     const handler = httpErrors()(async <T>() => response(200, { ok: true }) as JunctionResponse<T>, context)

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../errors/error-kinds.js'
-import { silentLogger } from '../logging/logger.js'
-import { Redactor } from '../redaction/redactor.js'
+import { pipelineContext } from '../testing/pipeline-context.js'
 import { type Middleware, MiddlewareStack } from './middleware-stack.js'
 import type { Handler, JunctionRequest } from './request.js'
 
-const context = { system: 'test', logger: silentLogger, redactor: new Redactor() }
+const context = pipelineContext()
 const request: JunctionRequest = { method: 'GET', url: 'https://example.test/x', headers: {} }
 
 /** A middleware that appends its name to a trace header on the way in. */

@@ -1,13 +1,17 @@
 import { ConfigError } from '../errors/error-kinds.js'
 import type { Logger } from '../logging/logger.js'
+import type { JunctionEvents } from '../observability/junction-events.js'
 import type { Redactor } from '../redaction/redactor.js'
 import type { Handler } from './request.js'
 
 /** What every middleware may use besides the request: who it works for and how to report. */
 export interface PipelineContext {
   system: string
+  /** The connection's name (e.g. `crm`). */
+  connection: string
   logger: Logger
   redactor: Redactor
+  events: JunctionEvents
 }
 
 /** Wraps the next handler: may change the request, the response, or retry. */

@@ -3,6 +3,7 @@ export { type FaultInjector, type FaultsOptions, faults } from './fault-injector
 export { keyValueStoreContract } from './key-value-store-contract.js'
 export { type LoopbackServer, type LoopbackServerOptions, loopbackServer } from './loopback-server.js'
 export { MswDispatcher, type MswDispatcherOptions, mswDispatcher } from './msw-dispatcher.js'
+export { pipelineContext } from './pipeline-context.js'
 export {
   type RequireServiceOptions,
   requireService,
