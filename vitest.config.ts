@@ -8,6 +8,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@junction\/core\/testing$/, replacement: source('./packages/core/src/testing/index.ts') },
+      {
+        find: /^@junction\/core\/testing\/contracts$/,
+        replacement: source('./packages/core/src/testing/contracts.ts'),
+      },
       { find: /^@junction\/core$/, replacement: source('./packages/core/src/index.ts') },
       ...['salesforce', 'sap', 'servicenow'].flatMap((name) => [
         {

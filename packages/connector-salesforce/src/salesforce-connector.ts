@@ -8,6 +8,7 @@ import {
   parseOptions,
   type Query,
   type RecordId,
+  salesforceQuota,
   ValidationError,
   type WriteResult,
   writeEach,
@@ -45,6 +46,8 @@ const connect = defineConnector({
   system: 'salesforce',
   options: salesforceOptionsShape,
   mapError: mapSalesforceError,
+  // Every REST answer carries `Sforce-Limit-Info: api-usage=N/M`: the limiter learns the daily quota from it.
+  quota: salesforceQuota,
   setup(options, auth): SalesforceState {
     const session = auth instanceof SalesforceSession ? auth : undefined
     if (auth === undefined) {

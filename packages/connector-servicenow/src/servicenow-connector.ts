@@ -8,6 +8,7 @@ import {
   JunctionError,
   type Query,
   type RecordId,
+  rateLimitHeadersQuota,
   TransportError,
   ValidationError,
   type WriteResult,
@@ -36,6 +37,8 @@ const connect = defineConnector({
   system: 'servicenow',
   options: servicenowOptionsShape,
   mapError: mapServiceNowError,
+  // Rate-limit rules answer with `X-RateLimit-*` headers (sheet §8.1), fed to the limiter.
+  quota: rateLimitHeadersQuota,
   setup(options, auth) {
     if (auth === undefined) throw new ConfigError({ message: 'servicenow needs auth', option: 'auth' })
     if ((options.instance === undefined) === (options.baseUrl === undefined)) {

@@ -1,14 +1,19 @@
-import { type FileHandle, mkdir, open } from 'node:fs/promises'
+import { type FileHandle, mkdir, open, rename } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { JunctionError } from '../errors/junction-error.js'
 
-/** When appended data is forced to disk: after every write, or only on `flush()` and `close()`. */
-export type FsyncPolicy = 'always' | 'on-flush'
+/**
+ * When appended data is forced to disk: after every write (`always`), by a timer (`interval`: at most
+ * `intervalMs` after a write), or only on `flush()` and `close()` (`on-flush`).
+ */
+export type FsyncPolicy = 'always' | 'interval' | 'on-flush'
 
 interface Pending {
   /** Text to append; empty for a flush, which only waits for the data before it and syncs. */
   readonly text: string
   readonly sync: boolean
+  /** Set on a rotation: after what came before is synced, the file is closed and renamed here. */
+  readonly rotateTo?: string
   readonly resolve: () => void
   readonly reject: (error: unknown) => void
 }
@@ -22,32 +27,55 @@ const NEWLINE = 0x0a
 export class AppendOnlyFile {
   readonly #path: string
   readonly #fsync: FsyncPolicy
+  readonly #intervalMs: number
   readonly #queue: Pending[] = []
   #draining = false
   #handle: FileHandle | undefined
   #unsynced = false
+  #timer: NodeJS.Timeout | undefined
   #closing: Promise<void> | undefined
 
-  constructor(path: string, fsync: FsyncPolicy) {
+  readonly #onFailure: (() => void) | undefined
+
+  /** `onFailure` runs synchronously when a write fails, before any caller hears of it. */
+  constructor(
+    path: string,
+    fsync: FsyncPolicy,
+    options: { intervalMs?: number; onFailure?: () => void } = {},
+  ) {
     this.#path = path
     this.#fsync = fsync
+    this.#intervalMs = options.intervalMs ?? 1_000
+    this.#onFailure = options.onFailure
   }
 
   /** Appends `text`; resolves once it is written (and fsynced, under `always`). */
   append(text: string): Promise<void> {
     if (this.#closing) return Promise.reject(this.#closedError())
-    return this.#enqueue(text, this.#fsync === 'always')
+    const written = this.#enqueue({ text, sync: this.#fsync === 'always' })
+    if (this.#fsync === 'interval') this.#scheduleSync()
+    return written
   }
 
   /** Resolves when everything appended before it is written and fsynced. */
   flush(): Promise<void> {
     if (this.#closing) return this.#closing
-    return this.#enqueue('', true)
+    return this.#enqueue({ text: '', sync: true })
+  }
+
+  /**
+   * After everything appended before it is written and fsynced, closes the file and renames it to
+   * `to`; the next append starts a new file at the original path.
+   */
+  rotate(to: string): Promise<void> {
+    if (this.#closing) return Promise.reject(this.#closedError())
+    return this.#enqueue({ text: '', sync: true, rotateTo: to })
   }
 
   /** Flushes, then closes the file; later appends reject with `AUDIT_CLOSED`. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= this.#enqueue('', true).finally(async () => {
+    clearTimeout(this.#timer)
+    this.#closing ??= this.#enqueue({ text: '', sync: true }).finally(async () => {
       const handle = this.#handle
       this.#handle = undefined
       await handle?.close()
@@ -55,9 +83,20 @@ export class AppendOnlyFile {
     return this.#closing
   }
 
-  #enqueue(text: string, sync: boolean): Promise<void> {
+  #scheduleSync(): void {
+    if (this.#timer !== undefined) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      // A failed timed sync surfaces on the next write or flush, which retry it.
+      this.#enqueue({ text: '', sync: true }).catch(() => undefined)
+    }, this.#intervalMs)
+    // A pending sync must not keep the process alive; exit paths call flush() or close().
+    this.#timer.unref()
+  }
+
+  #enqueue(item: Omit<Pending, 'resolve' | 'reject'>): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ text, sync, resolve, reject })
+      this.#queue.push({ ...item, resolve, reject })
       if (!this.#draining) void this.#drain()
     })
   }
@@ -65,23 +104,43 @@ export class AppendOnlyFile {
   async #drain(): Promise<void> {
     this.#draining = true
     while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0)
+      // Everything up to (and including) the next rotation goes out as one write and one fsync.
+      const end = this.#queue.findIndex((pending) => pending.rotateTo !== undefined)
+      const batch = this.#queue.splice(0, end === -1 ? this.#queue.length : end + 1)
+      const rotation = batch.at(-1)?.rotateTo === undefined ? undefined : batch.pop()
       try {
         await this.#write(
           batch.map((pending) => pending.text).join(''),
-          batch.some((pending) => pending.sync),
+          batch.some((pending) => pending.sync) || rotation !== undefined,
         )
         for (const pending of batch) pending.resolve()
       } catch (error) {
+        // Fail-stop: what was queued behind the failed write was built on it (a hash chain links each
+        // line to the one before), so it fails too and the writer rebuilds from what is on disk.
+        const failed = [...batch, ...(rotation ? [rotation] : []), ...this.#queue.splice(0)]
+        this.#onFailure?.()
         const failure = new JunctionError({
           code: 'AUDIT_WRITE_FAILED',
           message: `audit file ${this.#path}: write failed`,
+          retryable: true,
           cause: error,
         })
-        for (const pending of batch) pending.reject(failure)
+        for (const pending of failed) pending.reject(failure)
+        continue
+      }
+      if (rotation?.rotateTo !== undefined) {
+        // A failed rename loses nothing: the lines are written and the next ones go to the same file.
+        await this.#rotate(rotation.rotateTo).then(rotation.resolve, rotation.reject)
       }
     }
     this.#draining = false
+  }
+
+  async #rotate(to: string): Promise<void> {
+    const handle = this.#handle
+    this.#handle = undefined
+    await handle?.close()
+    await rename(this.#path, to)
   }
 
   async #write(text: string, sync: boolean): Promise<void> {

@@ -33,6 +33,8 @@ export const auditEventSchema = z.object({
   output: z.unknown().optional(),
   model: z.object({ name: z.string().min(1), version: z.string().min(1) }).optional(),
   approval: auditApprovalSchema.optional(),
+  /** On an approval event: the id of the decision event it approves, rejects or overrides. */
+  decisionId: z.string().min(1).optional(),
   outcome: z.enum(['success', 'failure', 'partial', 'pending']),
   errorCode: z.string().optional(),
   retries: z.number().int().nonnegative().optional(),

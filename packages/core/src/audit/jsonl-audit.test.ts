@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ValidationError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
 import { type AuditEvent, auditEventSchema, createAuditEvent } from './audit-event.js'
+import { auditLogFiles } from './audit-log-files.js'
+import { GENESIS_HASH } from './hash-chain.js'
 import { jsonlAudit } from './jsonl-audit.js'
+import { verifyAuditLog } from './verify-audit-log.js'
 
 const event = (operation = 'query', extra: Partial<AuditEvent> = {}): AuditEvent =>
   createAuditEvent({
@@ -204,5 +207,124 @@ describe('jsonlAudit', () => {
     expect(() => jsonlAudit(path, { fsync: 'sometimes' as 'always' })).toThrow(
       expect.objectContaining({ code: 'INVALID_CONFIG', option: 'fsync' }),
     )
+  })
+
+  it('chains each line to the one before, starting from the genesis hash', async () => {
+    const sink = jsonlAudit(path)
+    for (const name of ['a', 'b', 'c']) await sink.write(event(name))
+    await sink.close()
+    const chain = (await readLines(path)).map(
+      (line) => JSON.parse(line) as { seq: number; prev: string; hash: string },
+    )
+    expect(chain.map((line) => line.seq)).toEqual([1, 2, 3])
+    expect(chain[0]?.prev).toBe(GENESIS_HASH)
+    expect(chain[1]?.prev).toBe(chain[0]?.hash)
+    expect(chain[2]?.prev).toBe(chain[1]?.hash)
+  })
+
+  it('continues the chain from the last line when a log is reopened', async () => {
+    const first = jsonlAudit(path)
+    await first.write(event('first'))
+    await first.close()
+    const second = jsonlAudit(path)
+    await second.write(event('second'))
+    await second.close()
+    await expect(verifyAuditLog(path)).resolves.toMatchObject({ ok: true, lines: 2 })
+  })
+
+  it('chains new lines from the last good line after a torn one, and verify names the torn line', async () => {
+    const first = jsonlAudit(path)
+    await first.write(event('first'))
+    await first.close()
+    await writeFile(path, `${await readFile(path, 'utf8')}{"id":"torn`)
+    const second = jsonlAudit(path)
+    await second.write(event('after-crash'))
+    await second.close()
+    const lines = await readLines(path)
+    expect((JSON.parse(lines[2] ?? '') as { prev: string }).prev).toBe(
+      (JSON.parse(lines[0] ?? '') as { hash: string }).hash,
+    )
+    await expect(verifyAuditLog(path)).resolves.toMatchObject({
+      ok: false,
+      failure: { line: 2, reason: 'bad-json' },
+    })
+  })
+
+  it('rotates by size, starting each file from the last hash of the one before', async () => {
+    const sink = jsonlAudit(path, { rotate: { maxBytes: 1_000 } })
+    for (let index = 0; index < 12; index++) await sink.write(event(`op-${index}`))
+    await sink.close()
+    const files = await auditLogFiles(path)
+    expect(files.length).toBeGreaterThan(2)
+    expect(files.at(-1)).toBe(path)
+    const [firstFile, secondFile] = files
+    const lastOfFirst = JSON.parse((await readLines(firstFile ?? '')).at(-1) ?? '') as { hash: string }
+    const firstOfSecond = JSON.parse((await readLines(secondFile ?? '')).at(0) ?? '') as { prev: string }
+    expect(firstOfSecond.prev).toBe(lastOfFirst.hash)
+    await expect(verifyAuditLog(path)).resolves.toMatchObject({ ok: true, lines: 12 })
+  })
+
+  it('continues the chain from the newest rotated file when the active file is gone', async () => {
+    const first = jsonlAudit(path, { rotate: { maxBytes: 1_000 } })
+    for (let index = 0; index < 6; index++) await first.write(event(`op-${index}`))
+    await first.close()
+    const kept = (await readLines(path)).length
+    await rm(path)
+    const second = jsonlAudit(path, { rotate: { maxBytes: 1_000 } })
+    await second.write(event('after'))
+    await second.close()
+    await expect(verifyAuditLog(path)).resolves.toMatchObject({ ok: true, lines: 6 - kept + 1 })
+  })
+
+  it('rotates on the first write of a new UTC day', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(new Date('2026-11-24T23:59:00Z'))
+      const sink = jsonlAudit(path, { rotate: { daily: true } })
+      await sink.write(event('monday'))
+      await sink.write(event('monday-late'))
+      vi.setSystemTime(new Date('2026-11-25T00:01:00Z'))
+      await sink.write(event('tuesday'))
+      await sink.close()
+    } finally {
+      vi.useRealTimers()
+    }
+    const files = await auditLogFiles(path)
+    expect(files).toEqual([join(dir, 'audit.2026-11-24.000000000002.jsonl'), path])
+    expect(await readLines(path)).toHaveLength(1)
+    await expect(verifyAuditLog(path)).resolves.toMatchObject({ ok: true, lines: 3 })
+  })
+
+  it('fsyncs on a timer under fsync interval, not on each write', async () => {
+    const fsync = await spyOnFsync(dir)
+    const sink = jsonlAudit(path, { fsync: 'interval', fsyncIntervalMs: 20 })
+    await sink.write(event('first'))
+    await sink.write(event('second'))
+    expect(fsync).not.toHaveBeenCalled()
+    await vi.waitFor(() => expect(fsync).toHaveBeenCalledTimes(1))
+    await sink.close()
+  })
+
+  it('reports the head it has reached, for anchoring the log elsewhere', async () => {
+    const sink = jsonlAudit(path)
+    expect(await sink.head()).toEqual({ seq: 0, hash: GENESIS_HASH })
+    await sink.write(event())
+    const head = await sink.head()
+    await sink.close()
+    expect(head.seq).toBe(1)
+    await expect(verifyAuditLog(path, { head: head.hash })).resolves.toMatchObject({ ok: true })
+  })
+
+  it('makes the chain an HMAC under a key', async () => {
+    const sink = jsonlAudit(path, { key: 'deployment-chain-key-0123456789' })
+    await sink.write(event())
+    await sink.close()
+    await expect(verifyAuditLog(path)).resolves.toMatchObject({
+      ok: false,
+      failure: { reason: 'hash-mismatch' },
+    })
+    await expect(verifyAuditLog(path, { key: 'deployment-chain-key-0123456789' })).resolves.toMatchObject({
+      ok: true,
+    })
   })
 })

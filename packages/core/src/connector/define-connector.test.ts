@@ -1,13 +1,17 @@
 import { HttpResponse, http } from 'msw'
 import { afterEach, describe, expect, it } from 'vitest'
 import { memoryAudit } from '../audit/memory-audit.js'
+import { recordTag } from '../cache/cache-keys.js'
+import { memoryCache } from '../cache/memory-cache.js'
 import { ConfigError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
+import { createMetrics } from '../observability/metrics-recorder.js'
 import type { Middleware } from '../pipeline/middleware-stack.js'
 import { createSimulator, type Simulator } from '../testing/simulator.js'
 import type { EntityRecord } from './connector.js'
 import type { ConnectorContext } from './connector-context.js'
 import { defineConnector } from './define-connector.js'
+import { writeEach } from './write-each.js'
 
 const BASE = 'https://erp.example.test'
 const USER = 'svc-junction'
@@ -34,6 +38,11 @@ function legacyErpSimulator(): Simulator {
         const page = Number(new URL(request.url).searchParams.get('page') ?? '1')
         const rows = ROWS.slice((page - 1) * 2, page * 2)
         return HttpResponse.json({ rows, more: page * 2 < ROWS.length })
+      }),
+      http.patch('*/customers/:id', async ({ params, request }) => {
+        const row = ROWS.find((candidate) => candidate.CUSTNO === params.id)
+        if (!row) return HttpResponse.json({ fault: 'NO_SUCH_ROW' }, { status: 404 })
+        return HttpResponse.json({ ...row, ...((await request.json()) as EntityRecord) })
       }),
       http.post('*/customers', async ({ request }) => {
         const row = (await request.json()) as EntityRecord
@@ -78,6 +87,7 @@ const legacyErp = defineConnector({
       const response = await ctx.request<{ row: EntityRecord }>({
         path: `/${entity}/${String(id)}`,
         responseType: 'json',
+        cache: { ttlMs: 60_000, tags: [recordTag(entity, id)] },
       })
       return response.body.row
     } catch (error) {
@@ -104,6 +114,16 @@ const legacyErp = defineConnector({
       }),
     )
   },
+  update: (ctx, entity, updates) =>
+    writeEach(updates, async (update) => {
+      await ctx.request({
+        method: 'PATCH',
+        path: `/${entity}/${String(update.id)}`,
+        body: { type: 'json', value: update.values },
+        responseType: 'json',
+      })
+      return { ok: true, id: String(update.id) }
+    }),
   extend: (runner) => ({
     /** Counts customers with one call (an adapter-specific operation). */
     count: () =>
@@ -138,7 +158,7 @@ describe('defineConnector', () => {
 
   it('derives capabilities from the operations implemented', () => {
     const { connector } = connect()
-    expect([...connector.capabilities]).toEqual(['get', 'query', 'create'])
+    expect([...connector.capabilities]).toEqual(['get', 'query', 'create', 'update'])
   })
 
   it('throws NOT_SUPPORTED for an operation the connector does not implement', () => {
@@ -246,7 +266,7 @@ describe('defineConnector', () => {
       return next(request)
     }
     connector.stack.add('spy', spy, { before: 'auth' })
-    expect(connector.stack.names()).toEqual(['spy', 'auth', 'errors'])
+    expect(connector.stack.names()).toEqual(['observe', 'retry', 'circuit-breaker', 'spy', 'auth', 'errors'])
     await connector.get('customers', 'C1')
     expect(seen).toEqual(['GET /customers/C1 get'])
   })
@@ -305,5 +325,52 @@ describe('defineConnector', () => {
     const rows: EntityRecord[] = []
     for await (const row of connector.query('customers')) rows.push(row)
     expect(rows).toEqual(ROWS)
+  })
+
+  it('retries a transient failure by default and reports the retry', async () => {
+    const { connector } = connect({ retry: { baseMs: 1 } })
+    const retries: string[] = []
+    connector.events.on('retry', (event) => retries.push(event.reason))
+    sim.faults.next({ kind: 'http-503' })
+    await expect(connector.get('customers', 'C1')).resolves.toEqual(ROWS[0])
+    expect(retries).toEqual(['SERVICE_UNAVAILABLE'])
+  })
+
+  it('stops calling a failing system once its breaker opens', async () => {
+    const { connector } = connect({ retry: false, breaker: { threshold: 2 } })
+    const sent: string[] = []
+    connector.events.on('request:start', (event) => sent.push(event.path))
+    sim.faults.always({ kind: 'http-503' })
+    for (let i = 0; i < 2; i++) {
+      await expect(connector.get('customers', 'C1')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' })
+    }
+    await expect(connector.get('customers', 'C1')).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' })
+    expect(sent).toHaveLength(3)
+    expect(sim.faults.count).toBe(2)
+  })
+
+  it('answers a repeated read from the cache and drops it when the record is written', async () => {
+    const { connector } = connect({ cache: { store: memoryCache() } })
+    const results: string[] = []
+    connector.events.on('cache', (event) => results.push(event.result))
+    await connector.get('customers', 'C2')
+    await connector.get('customers', 'C2')
+    await connector.update('customers', [{ id: 'C2', values: { NAME: 'Renamed' } }])
+    await connector.get('customers', 'C2')
+    expect(results).toEqual(['miss', 'fresh', 'miss'])
+  })
+
+  it('feeds a metrics recorder with every request', async () => {
+    const metrics = createMetrics()
+    const { connector } = connect({ metrics })
+    await connector.get('customers', 'C1')
+    await connector.get('customers', 'C404')
+    const series = metrics.snapshot().series.find((entry) => entry.operation === 'get')
+    expect(series).toMatchObject({
+      system: 'legacy-erp',
+      count: 2,
+      errors: 1,
+      errorsByCode: { NOT_FOUND: 1 },
+    })
   })
 })

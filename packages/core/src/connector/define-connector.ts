@@ -5,15 +5,31 @@ import type { AuditSink } from '../audit/audit-sink.js'
 import { authConfigSchema, createAuthProvider } from '../auth/auth-config.js'
 import { authMiddleware } from '../auth/auth-middleware.js'
 import type { AuthProvider } from '../auth/auth-provider.js'
+import { breakerOptionsSchema } from '../breaker/breaker-options.js'
+import { circuitBreakerMiddleware } from '../breaker/circuit-breaker-middleware.js'
+import { cacheNamespace } from '../cache/cache-keys.js'
+import { cacheMiddleware, cacheOptionsSchema } from '../cache/cache-middleware.js'
+import { invalidateRecords } from '../cache/invalidate-records.js'
 import { parseOptions } from '../config/parse-options.js'
 import { ValidationError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
+import { createLimiter } from '../limits/limiter.js'
+import { limitsOptionsSchema } from '../limits/limits-options.js'
+import { quotaMiddleware } from '../limits/quota-middleware.js'
+import type { QuotaReader } from '../limits/quota-reader.js'
+import { rateLimitMiddleware } from '../limits/rate-limit-middleware.js'
 import { type Logger, silentLogger } from '../logging/logger.js'
 import { JunctionEvents } from '../observability/junction-events.js'
+import type { MetricsRecorder } from '../observability/metrics-recorder.js'
+import { observeMiddleware } from '../observability/observe-middleware.js'
+import { createTelemetry, type OperationSpan, telemetryOptionsSchema } from '../observability/telemetry.js'
 import { type ErrorMapper, httpErrors } from '../pipeline/http-errors.js'
 import { MiddlewareStack } from '../pipeline/middleware-stack.js'
 import type { JunctionRequest, JunctionResponse, OperationInfo } from '../pipeline/request.js'
 import { Redactor } from '../redaction/redactor.js'
+import { RetryBudget } from '../retry/retry-budget.js'
+import { retryMiddleware } from '../retry/retry-middleware.js'
+import { retryOptionsSchema } from '../retry/retry-options.js'
 import { memoryStores } from '../stores/memory-stores.js'
 import type { Stores } from '../stores/stores.js'
 import { createTransport, transportOptionsSchema } from '../transport/transport.js'
@@ -68,6 +84,18 @@ export const connectorOptionsSchema = z.object({
     .custom<Stores>((value) => typeof value === 'object' && value !== null && 'state' in value)
     .optional(),
   logger: z.custom<Logger>(hasMethods('debug', 'info', 'warn', 'error')).optional(),
+  /** The circuit breaker (on by default, one per connector); `false` turns it off. */
+  breaker: breakerOptionsSchema.or(z.literal(false)).optional(),
+  /** A metrics recorder that observes this connector's events (`createMetrics()`). */
+  metrics: z.custom<MetricsRecorder>(hasMethods('observe', 'snapshot')).optional(),
+  /** OpenTelemetry tracer and meter: one span per operation, request metrics. */
+  telemetry: telemetryOptionsSchema.optional(),
+  /** Rate limits: concurrency, spacing, a daily reservoir, priorities, a budget shared through Redis. */
+  limits: limitsOptionsSchema.optional(),
+  /** Retries of transient failures (on by default); `false` turns them off. */
+  retry: retryOptionsSchema.or(z.literal(false)).optional(),
+  /** Read-through cache for the reads the adapter marks cacheable; `false` turns it off. */
+  cache: cacheOptionsSchema.or(z.literal(false)).optional(),
 })
 
 type CoreShape = typeof connectorOptionsSchema.shape
@@ -141,6 +169,10 @@ export interface ConnectorSpec<Shape extends z.ZodRawShape, State, Extra extends
   options?: Shape
   /** Turns the system's error bodies into typed errors. */
   mapError?: ErrorMapper
+  /** Response headers that say when a throttled window resets (default `x-ratelimit-reset` and kin). */
+  resetHeaders?: readonly string[]
+  /** Reads the quota the system reports on each response (e.g. `Sforce-Limit-Info`) into the limiter. */
+  quota?: QuotaReader
   /** Adds the adapter's own middleware (e.g. CSRF) to the stack core assembled. */
   middleware?(stack: MiddlewareStack, options: ResolvedOptions<Shape>): void
   /** Creates per-connection state. */
@@ -202,8 +234,25 @@ export function defineConnector<
     const stores = core.stores ?? memoryStores()
     const store = stores.state.namespace(`${core.tenant ?? 'default'}:${name}`)
     const stack = new MiddlewareStack()
+    const cache = core.cache === false ? undefined : core.cache
+    const tenant = core.tenant ?? 'default'
+    const telemetry = core.telemetry ? createTelemetry(core.telemetry) : undefined
+    telemetry?.observe(events)
+    core.metrics?.observe(events)
+    if (cache) stack.add('cache', cacheMiddleware({ ...cache, tenant }))
+    stack.add('observe', observeMiddleware())
+    // One budget per connector: every request of this connection draws its retries from it.
+    if (core.retry !== false) stack.add('retry', retryMiddleware(core.retry ?? {}, new RetryBudget()))
+    if (core.breaker !== false) stack.add('circuit-breaker', circuitBreakerMiddleware(core.breaker ?? {}))
+    const limiter =
+      core.limits !== undefined || spec.quota !== undefined
+        ? createLimiter(core.limits ?? {}, { system: spec.system, connection: name, events, logger })
+        : undefined
+    if (limiter) stack.add('rate-limit', rateLimitMiddleware(limiter))
     if (auth) stack.add('auth', authMiddleware(auth))
-    stack.add('errors', httpErrors(spec.mapError))
+    stack.add('errors', httpErrors(spec.mapError, { resetHeaders: spec.resetHeaders }))
+    // Under `errors`, so it also sees the 429s that carry the quota.
+    if (limiter && spec.quota) stack.add('quota', quotaMiddleware(spec.quota, limiter))
     spec.middleware?.(stack, options)
     const state = spec.setup?.(options, auth) as State
     const pipelineContext = { system: spec.system, connection: name, logger, redactor, events }
@@ -280,7 +329,9 @@ export function defineConnector<
       callOptions: OperationOptions | undefined,
       started: number,
       fields: OperationSummary,
+      span: OperationSpan | undefined,
     ): Promise<void> => {
+      span?.end(fields)
       if (!audit) return
       const event = createAuditEvent({
         kind: 'operation',
@@ -313,9 +364,41 @@ export function defineConnector<
       }
     }
 
+    // A write makes cached reads of the records it touched stale: drop them (tags `Entity:id`).
+    // Like audit, a failing cache must not hide a completed write; it is logged.
+    const invalidate = async (written: ReadonlyArray<{ entity: string; id: RecordId }>): Promise<void> => {
+      if (!cache || written.length === 0) return
+      const namespace = cacheNamespace(tenant, name)
+      const byEntity = new Map<string, RecordId[]>()
+      for (const { entity, id } of written) byEntity.set(entity, [...(byEntity.get(entity) ?? []), id])
+      for (const [entity, ids] of byEntity) {
+        try {
+          await invalidateRecords(cache.store, namespace, entity, ids)
+        } catch (error) {
+          logger.error(
+            { system: spec.system, connection: name, entity, error: scrub(error) },
+            'cache invalidation failed',
+          )
+        }
+      }
+    }
+    const writing =
+      (entity: string, idOf: (result: WriteResult & { ok: true }) => RecordId | undefined) =>
+      async (results: WriteResult[]): Promise<WriteResult[]> => {
+        await invalidate(
+          results.flatMap((result) => {
+            const id = result.ok ? idOf(result) : undefined
+            return id === undefined ? [] : [{ entity, id }]
+          }),
+        )
+        return results
+      }
+
     const runner: OperationRunner<Options, State> = {
       async run(operation, callOptions, body) {
         const started = performance.now()
+        // The span keys its retry count on this operation object, which every request carries.
+        const span = telemetry?.startOperationSpan({ system: spec.system, connection: name, operation })
         const signal = deadlineSignal(callOptions)
         try {
           const result = await body(contextFor(operation, signal))
@@ -324,19 +407,27 @@ export function defineConnector<
             callOptions,
             started,
             Array.isArray(result) && result.every(isWriteResult) ? summarize(result) : { outcome: 'success' },
+            span,
           )
           return result
         } catch (error) {
           const scrubbed = scrub(error)
-          await record(operation, callOptions, started, {
-            outcome: 'failure',
-            errorCode: scrubbed instanceof JunctionError ? scrubbed.code : 'UNEXPECTED',
-          })
+          await record(
+            operation,
+            callOptions,
+            started,
+            {
+              outcome: 'failure',
+              errorCode: scrubbed instanceof JunctionError ? scrubbed.code : 'UNEXPECTED',
+            },
+            span,
+          )
           throw scrubbed
         }
       },
       async *iterate(operation, callOptions, body) {
         const started = performance.now()
+        const span = telemetry?.startOperationSpan({ system: spec.system, connection: name, operation })
         const signal = deadlineSignal(callOptions)
         let count = 0
         let failure: unknown
@@ -349,16 +440,15 @@ export function defineConnector<
           failure = scrub(error)
           throw failure
         } finally {
-          await record(operation, callOptions, started, {
-            outcome: failure === undefined ? 'success' : 'failure',
-            recordCount: count,
-            errorCode:
-              failure instanceof JunctionError
-                ? failure.code
-                : failure === undefined
-                  ? undefined
-                  : 'UNEXPECTED',
-          })
+          const errorCode =
+            failure === undefined ? undefined : failure instanceof JunctionError ? failure.code : 'UNEXPECTED'
+          await record(
+            operation,
+            callOptions,
+            started,
+            { outcome: failure === undefined ? 'success' : 'failure', recordCount: count, errorCode },
+            span,
+          )
         }
       },
     }
@@ -396,14 +486,16 @@ export function defineConnector<
         const create = require('create')
         checkWrite(entity, records, 'create')
         return runner.run({ name: 'create', entity }, callOptions, (ctx) =>
-          create(ctx, entity, records, callOptions),
+          create(ctx, entity, records, callOptions).then(writing(entity, (result) => result.id)),
         )
       },
       update(entity, updates, callOptions = {}) {
         const update = require('update')
         checkWrite(entity, updates, 'update')
         return runner.run({ name: 'update', entity }, callOptions, (ctx) =>
-          update(ctx, entity, updates, callOptions),
+          update(ctx, entity, updates, callOptions).then(
+            writing(entity, (result) => updates[result.index]?.id),
+          ),
         )
       },
       upsert(entity, records, callOptions) {
@@ -418,20 +510,32 @@ export function defineConnector<
           })
         }
         return runner.run({ name: 'upsert', entity }, callOptions, (ctx) =>
-          upsert(ctx, entity, records, callOptions),
+          upsert(ctx, entity, records, callOptions).then(writing(entity, (result) => result.id)),
         )
       },
       delete(entity, ids, callOptions = {}) {
         const remove = require('delete')
         checkWrite(entity, ids, 'delete')
         return runner.run({ name: 'delete', entity }, callOptions, (ctx) =>
-          remove(ctx, entity, ids, callOptions),
+          remove(ctx, entity, ids, callOptions).then(writing(entity, (result) => ids[result.index])),
         )
       },
       batch(operations, callOptions = {}) {
         const batch = require('batch')
         if (!Array.isArray(operations)) throw invalidArgument('batch', 'operations must be an array')
-        return runner.run({ name: 'batch' }, callOptions, (ctx) => batch(ctx, operations, callOptions))
+        return runner.run({ name: 'batch' }, callOptions, async (ctx) => {
+          const results = await batch(ctx, operations, callOptions)
+          await invalidate(
+            results.flatMap((result) => {
+              const operation = operations[result.index]
+              if (!result.ok || operation === undefined || operation.op === 'get') return []
+              const id =
+                operation.op === 'update' ? operation.update.id : 'id' in operation ? operation.id : result.id
+              return id === undefined ? [] : [{ entity: operation.entity, id }]
+            }),
+          )
+          return results
+        })
       },
       changes(entity, callOptions = {}) {
         const changes = require('changes')
@@ -445,6 +549,7 @@ export function defineConnector<
       },
       async close() {
         await spec.close?.(state)
+        await limiter?.close()
         await transport.close()
         if (ownStores) await stores.close()
       },

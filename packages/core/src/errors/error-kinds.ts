@@ -13,20 +13,8 @@ export class AuthError extends JunctionError {
 /** The system throttled the call; `retryAfterMs` / `resetAt` say when the window frees, when known. */
 export class RateLimitError extends JunctionError {
   override readonly name = 'RateLimitError'
-  readonly retryAfterMs: number | undefined
-  readonly resetAt: Date | undefined
-  constructor(options: KindOptions<'RATE_LIMITED'> & { retryAfterMs?: number; resetAt?: Date }) {
+  constructor(options: KindOptions<'RATE_LIMITED'>) {
     super({ ...options, code: options.code ?? 'RATE_LIMITED', retryable: options.retryable ?? true })
-    this.retryAfterMs = options.retryAfterMs
-    this.resetAt = options.resetAt
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
-      ...(this.resetAt === undefined ? {} : { resetAt: this.resetAt.toISOString() }),
-    }
   }
 }
 

@@ -27,6 +27,7 @@ export type JunctionErrorCode =
   | 'STORE_FAILED'
   | 'AUDIT_CLOSED'
   | 'AUDIT_WRITE_FAILED'
+  | 'CIRCUIT_OPEN'
   | (string & {})
 
 /** Where a failure happened: enough to find it, never a secret. */
@@ -56,6 +57,10 @@ export interface JunctionErrorOptions extends ErrorOrigin {
   snippet?: string | undefined
   /** Structured detail (already redacted), e.g. the system's error body or validation issues. */
   details?: unknown
+  /** How long the system asked to wait before another try (`Retry-After`), when it said. */
+  retryAfterMs?: number | undefined
+  /** When the system's rate-limit window frees (a reset header), when it said. */
+  resetAt?: Date | undefined
   cause?: unknown
 }
 
@@ -73,6 +78,8 @@ export class JunctionError extends Error {
   readonly systemCode: string | undefined
   readonly snippet: string | undefined
   readonly details: unknown
+  readonly retryAfterMs: number | undefined
+  readonly resetAt: Date | undefined
 
   constructor(options: JunctionErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -87,6 +94,8 @@ export class JunctionError extends Error {
     this.systemCode = options.systemCode
     this.snippet = options.snippet
     this.details = options.details
+    this.retryAfterMs = options.retryAfterMs
+    this.resetAt = options.resetAt
   }
 
   /** A plain object for logs and audit events (no stack, no cause chain). */
@@ -106,6 +115,8 @@ export class JunctionError extends Error {
         systemCode: this.systemCode,
         snippet: this.snippet,
         details: this.details,
+        retryAfterMs: this.retryAfterMs,
+        resetAt: this.resetAt?.toISOString(),
       }).filter(([, value]) => value !== undefined),
     )
   }

@@ -25,8 +25,12 @@ export interface JunctionEventMap {
   retry: EventOrigin & { attempt: number; delayMs: number; reason: string }
   /** The rate limiter held a call back for `waitMs`. */
   throttle: EventOrigin & { waitMs: number; priority: number }
-  /** The circuit breaker changed state. */
-  breaker: EventOrigin & { key: string; state: 'open' | 'half-open' | 'closed' }
+  /** The circuit breaker changed state; when it opened, `halfOpenAt` says when it lets a probe through. */
+  breaker: EventOrigin & {
+    key: string
+    state: 'open' | 'half-open' | 'closed'
+    halfOpenAt?: Date | undefined
+  }
   /** The system reported its quota (e.g. `Sforce-Limit-Info`). */
   quota: EventOrigin & { used: number; limit: number; remaining: number; resetAt?: Date | undefined }
   /** The shared (Redis) limiter is unreachable; calls fall back to the local limit. */

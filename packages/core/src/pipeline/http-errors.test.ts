@@ -51,6 +51,11 @@ describe('httpStatusError', () => {
     expect((error as RateLimitError).retryAfterMs).toBe(7000)
   })
 
+  it('carries the Retry-After delay of a 503', () => {
+    const error = httpStatusError(response(503, '', { 'retry-after': '2' }), request)
+    expect([error.code, error.retryAfterMs]).toEqual(['SERVICE_UNAVAILABLE', 2000])
+  })
+
   it('says where the failure happened without the query string', () => {
     const error = httpStatusError(response(500), request)
     expect(error).toMatchObject({ method: 'GET', path: '/api/items/7', operation: 'get', entity: 'Item' })
@@ -80,5 +85,34 @@ describe('httpErrors middleware', () => {
   it('falls back to the status mapping and names the system', async () => {
     const handler = httpErrors(() => undefined)(async <T>() => response(404) as JunctionResponse<T>, context)
     await expect(handler(request)).rejects.toMatchObject({ code: 'NOT_FOUND', system: 'test-system' })
+  })
+
+  it('gives a mapped throttling error the Retry-After and reset time of the response', async () => {
+    const mapped = new RateLimitError({ message: 'slow down' })
+    const throttled = response(429, '', { 'retry-after': '3', 'x-ratelimit-reset': '1795000000' })
+    const handler = httpErrors(() => mapped)(async <T>() => throttled as JunctionResponse<T>, context)
+    await expect(handler(request)).rejects.toMatchObject({
+      retryAfterMs: 3000,
+      resetAt: new Date(1_795_000_000_000),
+    })
+  })
+
+  it('reads the reset headers it is pointed at', async () => {
+    const throttled = response(429, '', { 'x-app-window-reset': '60' })
+    const handler = httpErrors(undefined, { resetHeaders: ['x-app-window-reset'] })(
+      async <T>() => throttled as JunctionResponse<T>,
+      context,
+    )
+    const error = await handler(request).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect((error as RateLimitError).resetAt?.getTime()).toBeGreaterThan(Date.now() + 50_000)
+  })
+
+  it('keeps a reset time the adapter mapped itself', async () => {
+    const resetAt = new Date(1_800_000_000_000)
+    const mapped = new RateLimitError({ message: 'slow down', resetAt })
+    const throttled = response(429, '', { 'x-ratelimit-reset': '1795000000' })
+    const handler = httpErrors(() => mapped)(async <T>() => throttled as JunctionResponse<T>, context)
+    await expect(handler(request)).rejects.toMatchObject({ resetAt })
   })
 })

@@ -7,6 +7,7 @@ import {
 } from '../errors/error-kinds.js'
 import { JunctionError, type JunctionErrorCode, type JunctionErrorOptions } from '../errors/junction-error.js'
 import type { Middleware } from './middleware-stack.js'
+import { DEFAULT_RESET_HEADERS, parseRateLimitReset } from './rate-limit-reset.js'
 import { headerValue, type JunctionRequest, type JunctionResponse } from './request.js'
 import { parseRetryAfter } from './retry-after.js'
 
@@ -60,11 +61,50 @@ export function httpStatusError(
   if (status === 404) return new NotFoundError(fields)
   if (status === 409 || status === 412) return new ConflictError(fields)
   if (status === 422) return new ValidationError(fields)
-  if (status === 429) {
-    const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'))
-    return new RateLimitError(retryAfterMs === undefined ? fields : { ...fields, retryAfterMs })
+  // RFC 9110 §10.2.3 gives Retry-After meaning on a 429 and a 503: when to come back.
+  const retryAfterMs =
+    status === 429 || status === 503
+      ? parseRetryAfter(headerValue(response.headers, 'retry-after'))
+      : undefined
+  if (status === 429) return new RateLimitError({ ...fields, retryAfterMs })
+  return new JunctionError({ retryable: status >= 500, ...fields, retryAfterMs, code: statusCode(status) })
+}
+
+/** Options for {@link httpErrors}. */
+export interface HttpErrorsOptions {
+  /**
+   * Headers that say when a throttled caller's window frees (e.g. `x-ratelimit-reset`), read into the
+   * error's `resetAt` as described at `parseRateLimitReset`; by default the common ones.
+   */
+  resetHeaders?: readonly string[] | undefined
+}
+
+/**
+ * Gives an error (the adapter's or the status mapping's) what the response said about when to try
+ * again, unless it says so already: `Retry-After` on a 429 or 503, and a reset header when throttled.
+ */
+function withServerWait(
+  error: JunctionError,
+  response: JunctionResponse,
+  resetHeaders: readonly string[],
+): JunctionError {
+  const throttled = response.status === 429 || error.code === 'RATE_LIMITED'
+  const retryAfterMs =
+    error.retryAfterMs ??
+    (throttled || response.status === 503
+      ? parseRetryAfter(headerValue(response.headers, 'retry-after'))
+      : undefined)
+  const resetAt = error.resetAt ?? (throttled ? firstReset(response, resetHeaders) : undefined)
+  if (retryAfterMs === error.retryAfterMs && resetAt === error.resetAt) return error
+  return Object.assign(error, { retryAfterMs, resetAt })
+}
+
+function firstReset(response: JunctionResponse, resetHeaders: readonly string[]): Date | undefined {
+  for (const name of resetHeaders) {
+    const resetAt = parseRateLimitReset(headerValue(response.headers, name))
+    if (resetAt !== undefined) return resetAt
   }
-  return new JunctionError({ retryable: status >= 500, ...fields, code: statusCode(status) })
+  return undefined
 }
 
 function statusCode(status: number): JunctionErrorCode {
@@ -75,13 +115,21 @@ function statusCode(status: number): JunctionErrorCode {
   return 'HTTP_ERROR'
 }
 
-/** Middleware that turns every response with status ≥ 400 into a thrown `JunctionError`. */
-export function httpErrors(mapError?: ErrorMapper): Middleware {
+/**
+ * Middleware that turns every response with status ≥ 400 into a thrown `JunctionError`, carrying
+ * `retryAfterMs` / `resetAt` from the response's headers so that retry above it can honour them.
+ */
+export function httpErrors(mapError?: ErrorMapper, options: HttpErrorsOptions = {}): Middleware {
+  const resetHeaders = options.resetHeaders ?? DEFAULT_RESET_HEADERS
   return (next, context) =>
     async <T>(request: JunctionRequest) => {
       const response = await next<T>(request)
       if (response.status < 400) return response
-      const error = mapError?.(response, request) ?? httpStatusError(response, request)
+      const error = withServerWait(
+        mapError?.(response, request) ?? httpStatusError(response, request),
+        response,
+        resetHeaders,
+      )
       throw Object.assign(error, { system: error.system ?? context.system })
     }
 }

@@ -72,4 +72,19 @@ describe('MiddlewareStack', () => {
     expect(stack.names()).toEqual(['a'])
     expect(copy.names()).toEqual(['a', 'b'])
   })
+
+  it('composes once and recomposes after a change', async () => {
+    let composed = 0
+    const counting: Middleware = (next) => {
+      composed++
+      return next
+    }
+    const stack = new MiddlewareStack().add('counting', counting)
+    await stack.resolve(echoTrace, context)(request)
+    await stack.resolve(echoTrace, context)(request)
+    expect(composed).toBe(1)
+    stack.add('a', tracing('a'))
+    expect(await traceThrough(stack)).toBe('>a')
+    expect(composed).toBe(2)
+  })
 })

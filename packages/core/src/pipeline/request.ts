@@ -33,6 +33,23 @@ export interface OperationInfo {
   entity?: string | undefined
 }
 
+/**
+ * Asks the `cache` middleware to answer a read from the cache; requests without one are never cached.
+ * Times default to the middleware's options.
+ */
+export interface CacheDirective {
+  /** The cache key within the tenant and connection (default: derived from method, URL, query and body). */
+  key?: string | undefined
+  /** How long a response stays fresh, in milliseconds. */
+  ttlMs?: number | undefined
+  /** How long after that a stale response is served at once while one background refresh runs. */
+  staleMs?: number | undefined
+  /** How long after freshness a stale response stands in when a refresh fails with a retryable error. */
+  staleIfErrorMs?: number | undefined
+  /** Invalidation tags, e.g. `recordTag('Account', id)` for each record in the response. */
+  tags?: readonly string[] | undefined
+}
+
 /** One HTTP call as it travels down the middleware stack. Middleware returns a modified copy. */
 export interface JunctionRequest {
   method: HttpMethod
@@ -48,7 +65,14 @@ export interface JunctionRequest {
   signal?: AbortSignal | undefined
   /** Overall deadline for this call in milliseconds; overrides the transport default. */
   timeoutMs?: number | undefined
+  /** Queue order under a rate limit: `interactive` goes ahead of `batch`; or 0 (first) to 9 (last). */
+  priority?: RequestPriority | undefined
+  /** Makes this read cacheable (see the `cache` middleware). */
+  cache?: CacheDirective | undefined
 }
+
+/** How urgent a request is when the rate limiter queues it. */
+export type RequestPriority = 'interactive' | 'batch' | number
 
 /** Response headers, lower-cased; repeated headers (e.g. `set-cookie`) are arrays. */
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>

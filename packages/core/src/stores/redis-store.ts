@@ -24,8 +24,8 @@ export interface RedisStoreOptions {
 
 const redisMethods = ['get', 'mget', 'set', 'del', 'eval', 'quit'] as const
 
-// Duck-typed rather than `instanceof`, so a client from another copy of ioredis is accepted too.
-const isRedisClient = (value: unknown): value is Redis =>
+/** Whether `value` is an ioredis client; duck-typed, so a client from another copy of ioredis passes too. */
+export const isRedisClient = (value: unknown): value is Redis =>
   typeof value === 'object' &&
   value !== null &&
   redisMethods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
@@ -59,7 +59,8 @@ interface Shared {
   closed: boolean
 }
 
-const failure = (operation: string, error: unknown): JunctionError => {
+/** A Redis failure as a typed error: a refused command is `STORE_FAILED`, anything else a retryable `CONNECTION_FAILED`. */
+export const redisFailure = (operation: string, error: unknown): JunctionError => {
   if (error instanceof JunctionError) return error
   const reason = error instanceof Error ? error.message : String(error)
   if (error instanceof ReplyError) {
@@ -111,7 +112,7 @@ function createView(shared: Shared, prefix: string, release: () => Promise<void>
     try {
       return await command(shared.client)
     } catch (error) {
-      throw failure(operation, error)
+      throw redisFailure(operation, error)
     }
   }
   const fullKey = (operation: string, key: string): string => prefix + checkKey(DRIVER, operation, key)

@@ -1,6 +1,5 @@
 export type { Fault, FaultKind, FaultMatch } from './fault.js'
 export { type FaultInjector, type FaultsOptions, faults } from './fault-injector.js'
-export { keyValueStoreContract } from './key-value-store-contract.js'
 export { type LoopbackServer, type LoopbackServerOptions, loopbackServer } from './loopback-server.js'
 export { MswDispatcher, type MswDispatcherOptions, mswDispatcher } from './msw-dispatcher.js'
 export { pipelineContext } from './pipeline-context.js'

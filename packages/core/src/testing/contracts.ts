@@ -1,0 +1,6 @@
+// Driver contract suites for third-party drivers (as keyv publishes its test suite). They register
+// vitest tests, and vitest loads only as ESM, so they live in their own entry: importing
+// `@junction/core/testing` never pulls vitest in.
+export { identityStoreContract } from '../identity/identity-store-contract.js'
+export { cacheContract } from './cache-store-contract.js'
+export { keyValueStoreContract } from './key-value-store-contract.js'
