@@ -12,7 +12,6 @@
  * The server runs in a worker thread so that it does not share the clients' event loop.
  * Progress goes to stderr; the last stdout line is one JSON result.
  */
-import { Worker } from 'node:worker_threads'
 import { Agent, request } from 'undici'
 import { createAuthProvider } from '../packages/core/src/auth/auth-config.js'
 import { authMiddleware } from '../packages/core/src/auth/auth-middleware.js'
@@ -31,6 +30,7 @@ import type { JunctionRequest } from '../packages/core/src/pipeline/request.js'
 import { Redactor } from '../packages/core/src/redaction/redactor.js'
 import { retryMiddleware } from '../packages/core/src/retry/retry-middleware.js'
 import { createTransport } from '../packages/core/src/transport/transport.js'
+import { runConcurrently, startJsonServer } from './support/json-server.js'
 
 const CONCURRENCY = 32
 // Many short rounds, alternating which client goes first, so that load from other processes
@@ -43,40 +43,10 @@ const QUEUED_CALLS = 300
 const BUDGET_MS = 60_000
 const TOKEN = 'bench-token-0123456789'
 
-const SERVER = `
-const { createServer } = require('node:http')
-const { parentPort } = require('node:worker_threads')
-const records = Array.from({ length: 10 }, (_, index) => ({
-  Id: '001' + String(index).padStart(15, '0'),
-  Name: 'Account ' + index,
-  Industry: 'Manufacturing',
-  AnnualRevenue: 1000000 + index,
-}))
-const body = JSON.stringify({ totalSize: records.length, done: true, records })
-const server = createServer((request, response) => {
-  request.resume()
-  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
-  response.end(body)
-})
-server.keepAliveTimeout = 60000
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port, bytes: body.length }))
-parentPort.on('message', () => server.close(() => process.exit(0)))
-`
-
 type Client = () => Promise<unknown>
 
-async function run(client: Client, requests: number): Promise<number> {
-  let remaining = requests
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (remaining > 0) {
-        remaining--
-        await client()
-      }
-    }),
-  )
-  return performance.now() - started
+function run(client: Client, requests: number): Promise<number> {
+  return runConcurrently(client, requests, CONCURRENCY)
 }
 
 /** The value at `percentile` (0–100) of ascending `sorted`. */
@@ -85,11 +55,8 @@ function percentileOf(sorted: readonly number[], percentile: number): number {
 }
 
 async function main(): Promise<void> {
-  const server = new Worker(SERVER, { eval: true })
-  const { port, bytes } = await new Promise<{ port: number; bytes: number }>((resolve) =>
-    server.once('message', resolve),
-  )
-  const url = `http://127.0.0.1:${port}/services/data/v62.0/query`
+  const server = await startJsonServer()
+  const { url, bytes } = server
   process.stderr.write(`server on ${url}, body ${bytes} bytes, concurrency ${CONCURRENCY}\n`)
 
   const agent = new Agent()
@@ -193,7 +160,7 @@ async function main(): Promise<void> {
   await limiter.close()
   await transport.close()
   await agent.close()
-  server.postMessage('stop')
+  server.stop()
 
   ratios.sort((a, b) => a - b)
   const us = (ns: number) => Math.round(ns / 100) / 10

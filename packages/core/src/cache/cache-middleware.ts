@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { hasMethods } from '../config/has-methods.js'
 import { parseOptions } from '../config/parse-options.js'
 import { ConfigError, TimeoutError, ValidationError } from '../errors/error-kinds.js'
 import { isJunctionError } from '../errors/junction-error.js'
@@ -8,13 +9,6 @@ import type { KeyValueStore } from '../stores/key-value-store.js'
 import { fromStoredJson, toStoredJson } from '../stores/stored-value.js'
 import { cacheNamespace, requestCacheKey } from './cache-keys.js'
 import type { CacheEntry, CacheStore } from './cache-store.js'
-
-const hasMethods =
-  <T>(...methods: string[]) =>
-  (value: unknown): value is T =>
-    typeof value === 'object' &&
-    value !== null &&
-    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
 
 const milliseconds = z.number().int().nonnegative()
 

@@ -2,7 +2,8 @@ import { Redis } from 'ioredis'
 import { z } from 'zod'
 import { parseOptions } from '../config/parse-options.js'
 import { type Logger, silentLogger } from '../logging/logger.js'
-import { isRedisClient, redisFailure } from '../stores/redis-store.js'
+import { isRedisClient, redisConnectionOptions } from '../stores/redis-connection.js'
+import { redisFailure } from '../stores/redis-store.js'
 import { storeClosed } from '../stores/store-arguments.js'
 import { decodeStoredValue, encodeStoredValue } from '../stores/stored-value.js'
 import { checkCacheEntry, checkCacheName } from './cache-entry-checks.js'
@@ -22,19 +23,12 @@ export interface RedisCacheOptions {
   logger?: Logger
 }
 
-const redisCacheOptionsSchema = z
-  .object({
-    client: z.custom<Redis>(isRedisClient, 'expected an ioredis client').optional(),
-    url: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
-    keyPrefix: z.string().default('junction:cache:'),
-    logger: z
-      .custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value)
-      .optional(),
-  })
-  .refine((options) => (options.client === undefined) !== (options.url === undefined), {
-    message: 'give exactly one of client or url',
-    path: ['client'],
-  })
+const redisCacheOptionsSchema = redisConnectionOptions({
+  keyPrefix: z.string().default('junction:cache:'),
+  logger: z
+    .custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value)
+    .optional(),
+})
 
 // The entry's own JSON names its tags, so replacing or deleting it can take it out of their sets. Each
 // script runs atomically; tag sets expire with their longest-lived entry, so none outlives its entries.

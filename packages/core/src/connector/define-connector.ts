@@ -10,6 +10,7 @@ import { circuitBreakerMiddleware } from '../breaker/circuit-breaker-middleware.
 import { cacheNamespace } from '../cache/cache-keys.js'
 import { cacheMiddleware, cacheOptionsSchema } from '../cache/cache-middleware.js'
 import { invalidateRecords } from '../cache/invalidate-records.js'
+import { hasMethods } from '../config/has-methods.js'
 import { parseOptions } from '../config/parse-options.js'
 import { ValidationError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
@@ -57,13 +58,6 @@ const isAuthProvider = (value: unknown): value is AuthProvider =>
   value !== null &&
   typeof (value as AuthProvider).authorize === 'function' &&
   typeof (value as AuthProvider).secrets === 'function'
-
-const hasMethods =
-  <T>(...methods: string[]) =>
-  (value: unknown): value is T =>
-    typeof value === 'object' &&
-    value !== null &&
-    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
 
 /** Options every connector accepts, whatever its system. */
 export const connectorOptionsSchema = z.object({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { type AuditEvent, auditActorSchema, createAuditEvent } from '../audit/audit-event.js'
 import type { AuditSink } from '../audit/audit-sink.js'
+import { hasMethods } from '../config/has-methods.js'
 import { parseOptions } from '../config/parse-options.js'
 import { NotFoundError, ValidationError } from '../errors/error-kinds.js'
 import {
@@ -121,13 +122,6 @@ export interface IdentityResolver {
 }
 
 const DEFAULT_ACTOR: IdentityActor = { type: 'service', id: 'junction-identity' }
-
-const hasMethods =
-  (...methods: string[]) =>
-  (value: unknown): boolean =>
-    typeof value === 'object' &&
-    value !== null &&
-    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
 
 const optionsSchema = z.object({
   store: z.custom<IdentityStore>(hasMethods('resolveMany', 'apply', 'journal'), 'expected an IdentityStore'),

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { parseOptions } from '../config/parse-options.js'
 import { TransportError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
+import { redisConnectionOptions } from '../stores/redis-connection.js'
 import { storeClosed } from '../stores/store-arguments.js'
 import type { IdFormat } from './id-format.js'
 import {
@@ -44,27 +45,15 @@ export interface RedisIdentityStore extends IdentityStore {
   readonly stats: Readonly<RedisIdentityStats>
 }
 
-const optionsSchema = z
-  .object({
-    client: z
-      .custom<Redis>(
-        (value) => typeof value === 'object' && value !== null && 'pipeline' in value && 'eval' in value,
-        'expected an ioredis client',
-      )
-      .optional(),
-    url: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
-    keyPrefix: z.string().min(1).default('junction:identity:'),
-    idFormats: z
-      .record(
-        z.string(),
-        z.custom<IdFormat>((value) => typeof value === 'function'),
-      )
-      .optional(),
-  })
-  .refine((options) => (options.client === undefined) !== (options.url === undefined), {
-    message: 'give exactly one of client or url',
-    path: ['client'],
-  })
+const optionsSchema = redisConnectionOptions({
+  keyPrefix: z.string().min(1).default('junction:identity:'),
+  idFormats: z
+    .record(
+      z.string(),
+      z.custom<IdFormat>((value) => typeof value === 'function'),
+    )
+    .optional(),
+})
 
 const failure = (operation: string, error: unknown): JunctionError => {
   if (error instanceof JunctionError) return error

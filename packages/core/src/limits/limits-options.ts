@@ -1,13 +1,6 @@
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
-
-const isRedisClient = (value: unknown): value is Redis =>
-  typeof value === 'object' &&
-  value !== null &&
-  ['eval', 'on', 'off', 'quit'].every(
-    (method) => typeof (value as Record<string, unknown>)[method] === 'function',
-  ) &&
-  typeof (value as { status?: unknown }).status === 'string'
+import { isRedisClient } from '../stores/redis-connection.js'
 
 /** A request priority: `interactive`, `batch`, or a bottleneck priority from 0 (first) to 9 (last). */
 export const requestPrioritySchema = z.union([

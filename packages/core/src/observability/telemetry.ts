@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { hasMethods } from '../config/has-methods.js'
 import type { OperationInfo } from '../pipeline/request.js'
 import type { JunctionEventMap, JunctionEvents } from './junction-events.js'
 import { trackOperationRetries } from './retry-count.js'
@@ -37,13 +38,6 @@ export interface TelemetryMeter {
   createHistogram(name: string, options?: { description?: string; unit?: string }): TelemetryHistogram
   createCounter(name: string, options?: { description?: string; unit?: string }): TelemetryCounter
 }
-
-const hasMethods =
-  <T>(...methods: string[]) =>
-  (value: unknown): value is T =>
-    typeof value === 'object' &&
-    value !== null &&
-    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
 
 /** The `telemetry` connector option: an OpenTelemetry tracer and/or meter from the caller. */
 export const telemetryOptionsSchema = z.strictObject({

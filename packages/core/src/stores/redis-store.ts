@@ -5,6 +5,7 @@ import { TransportError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
 import { type Logger, silentLogger } from '../logging/logger.js'
 import type { KeyValueStore, StoreWriteOptions } from './key-value-store.js'
+import { isRedisClient, redisConnectionOptions } from './redis-connection.js'
 import { badCounter, checkIncrement, checkKey, checkTtl, storeClosed } from './store-arguments.js'
 import { decodeStoredValue, encodeStoredValue } from './stored-value.js'
 
@@ -22,27 +23,12 @@ export interface RedisStoreOptions {
   logger?: Logger
 }
 
-const redisMethods = ['get', 'mget', 'set', 'del', 'eval', 'quit'] as const
-
-/** Whether `value` is an ioredis client; duck-typed, so a client from another copy of ioredis passes too. */
-export const isRedisClient = (value: unknown): value is Redis =>
-  typeof value === 'object' &&
-  value !== null &&
-  redisMethods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
-
-const redisStoreOptionsSchema = z
-  .object({
-    client: z.custom<Redis>(isRedisClient, 'expected an ioredis client').optional(),
-    url: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
-    keyPrefix: z.string().default('junction:'),
-    logger: z
-      .custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value)
-      .optional(),
-  })
-  .refine((options) => (options.client === undefined) !== (options.url === undefined), {
-    message: 'give exactly one of client or url',
-    path: ['client'],
-  })
+const redisStoreOptionsSchema = redisConnectionOptions({
+  keyPrefix: z.string().default('junction:'),
+  logger: z
+    .custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value)
+    .optional(),
+})
 
 // One script so the integer check, the increment and the expiry happen atomically on the server.
 const INCREMENT_SCRIPT = `
