@@ -336,6 +336,13 @@ describe('defineConnector', () => {
     expect(retries).toEqual(['SERVICE_UNAVAILABLE'])
   })
 
+  it('records the retries an operation needed in its audit event', async () => {
+    const { connector, audit } = connect({ retry: { baseMs: 1 } })
+    sim.faults.next({ kind: 'http-503', times: 2 })
+    await connector.get('customers', 'C1')
+    expect(audit.events[0]).toMatchObject({ operation: 'get', outcome: 'success', retries: 2 })
+  })
+
   it('stops calling a failing system once its breaker opens', async () => {
     const { connector } = connect({ retry: false, breaker: { threshold: 2 } })
     const sent: string[] = []

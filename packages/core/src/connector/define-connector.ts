@@ -23,6 +23,7 @@ import { type Logger, silentLogger } from '../logging/logger.js'
 import { JunctionEvents } from '../observability/junction-events.js'
 import type { MetricsRecorder } from '../observability/metrics-recorder.js'
 import { observeMiddleware } from '../observability/observe-middleware.js'
+import { trackOperationRetries } from '../observability/retry-count.js'
 import { createTelemetry, type OperationSpan, telemetryOptionsSchema } from '../observability/telemetry.js'
 import { type ErrorMapper, httpErrors } from '../pipeline/http-errors.js'
 import { MiddlewareStack } from '../pipeline/middleware-stack.js'
@@ -327,6 +328,7 @@ export function defineConnector<
     ): Promise<void> => {
       span?.end(fields)
       if (!audit) return
+      const { retries } = trackOperationRetries(operation)
       const event = createAuditEvent({
         kind: 'operation',
         actor: callOptions?.actor
@@ -338,6 +340,7 @@ export function defineConnector<
         operation: operation.name,
         entity: operation.entity,
         latencyMs: performance.now() - started,
+        retries,
         correlationId: callOptions?.correlationId,
         ...fields,
       })
@@ -391,6 +394,7 @@ export function defineConnector<
     const runner: OperationRunner<Options, State> = {
       async run(operation, callOptions, body) {
         const started = performance.now()
+        trackOperationRetries(operation)
         // The span keys its retry count on this operation object, which every request carries.
         const span = telemetry?.startOperationSpan({ system: spec.system, connection: name, operation })
         const signal = deadlineSignal(callOptions)
@@ -421,6 +425,7 @@ export function defineConnector<
       },
       async *iterate(operation, callOptions, body) {
         const started = performance.now()
+        trackOperationRetries(operation)
         const span = telemetry?.startOperationSpan({ system: spec.system, connection: name, operation })
         const signal = deadlineSignal(callOptions)
         let count = 0

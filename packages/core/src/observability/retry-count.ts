@@ -28,8 +28,10 @@ export function withRetryTally<T>(tally: RetryTally, run: () => Promise<T>): Pro
   return tallies.run(tally, run)
 }
 
-/** Starts counting retries for an operation (its `OperationInfo` object identifies it). */
+/** Counts retries for an operation (its `OperationInfo` object identifies it); every caller shares one tally. */
 export function trackOperationRetries(operation: OperationInfo): RetryTally {
+  const existing = operationTallies.get(operation)
+  if (existing !== undefined) return existing
   const tally = { retries: 0 }
   operationTallies.set(operation, tally)
   return tally
