@@ -22,7 +22,7 @@ describe.skipIf(redis.skip)('sharedBudget across processes', () => {
         key: `junction-test:${randomUUID()}`,
         budget: BUDGET,
         windowMs: WINDOW_MS,
-        durationMs: 1_600,
+        durationMs: 3_000,
       })
       expect(fleet.local).toBe(0)
       expect(Math.max(...fleet.perWindow.values())).toBeLessThanOrEqual(BUDGET)

@@ -244,6 +244,9 @@ class RedisBudget implements SharedBudget {
         this.#options.commandTimeoutMs,
       )
     })
+    // A command that loses the race may still reject later (e.g. "Connection is closed" once Redis has
+    // gone): observe it so it never surfaces as an unhandled rejection.
+    call.catch(() => undefined)
     return Promise.race([call, timeout]).finally(() => clearTimeout(timer))
   }
 

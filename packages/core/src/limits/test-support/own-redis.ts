@@ -34,11 +34,21 @@ export async function ownRedis(): Promise<{ url: string; start(): Promise<void>;
       '--daemonize',
       'yes',
     ])
-    const probe = new Redis(url, { lazyConnect: true, retryStrategy: (times) => (times > 50 ? null : 20) })
-    probe.on('error', () => undefined)
-    await probe.connect()
-    await probe.ping()
-    probe.disconnect()
+    // `--daemonize yes` returns before the server listens: probe until it answers (about 2 s at most).
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+      probe.on('error', () => undefined)
+      try {
+        await probe.connect()
+        await probe.ping()
+        return
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      } finally {
+        probe.disconnect()
+      }
+    }
+    throw new Error(`redis-server on port ${port} did not answer`)
   }
   const stop = async () => {
     await run('redis-cli', ['-p', String(port), 'shutdown', 'nosave']).catch(() => undefined)
