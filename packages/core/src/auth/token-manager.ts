@@ -1,4 +1,5 @@
 import { TimeoutError } from '../errors/error-kinds.js'
+import { waitUnlessAborted } from '../pipeline/wait-unless-aborted.js'
 import type { AuthContext } from './auth-provider.js'
 import type { TokenInfo } from './token-info.js'
 import type { TokenOptions } from './token-options.js'
@@ -40,7 +41,7 @@ export class TokenManager {
     const current = this.#current
     if (current !== undefined && Date.now() < current.refreshAt) return current.accessToken
     try {
-      return (await untilAborted(this.#renew(context), context.signal)).accessToken
+      return (await waitUnlessAborted(this.#renew(context), context.signal, aborted)).accessToken
     } catch (error) {
       const still = this.#current
       const usable = still !== undefined && Date.now() < still.expiresAt && !context.signal?.aborted
@@ -114,26 +115,6 @@ export class TokenManager {
     if (!this.#retired.includes(token)) this.#retired.unshift(token)
     this.#retired.length = Math.min(this.#retired.length, RETIRED_TOKENS_KEPT)
   }
-}
-
-// Lets one caller stop waiting for the shared token request without cancelling it for the others.
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  if (signal.aborted) return Promise.reject(aborted())
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted())
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
 }
 
 function aborted(): TimeoutError {

@@ -5,6 +5,7 @@ import { ConfigError, TimeoutError, ValidationError } from '../errors/error-kind
 import { isJunctionError } from '../errors/junction-error.js'
 import type { Middleware, PipelineContext } from '../pipeline/middleware-stack.js'
 import type { CacheDirective, Handler, JunctionRequest, JunctionResponse } from '../pipeline/request.js'
+import { waitUnlessAborted } from '../pipeline/wait-unless-aborted.js'
 import type { KeyValueStore } from '../stores/key-value-store.js'
 import { fromStoredJson, toStoredJson } from '../stores/stored-value.js'
 import { cacheNamespace, requestCacheKey } from './cache-keys.js'
@@ -110,21 +111,7 @@ const abortable = <T>(promise: Promise<T>, request: JunctionRequest): Promise<T>
       operation: request.operation?.name,
     })
   }
-  if (signal.aborted) return Promise.reject(aborted())
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted())
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
+  return waitUnlessAborted(promise, signal, aborted)
 }
 
 const take = (outcome: Outcome): StoredResponse => {
