@@ -74,6 +74,10 @@ export function sharedBudget(options: SharedBudgetOptions, context: LimiterConte
 }
 
 class RedisBudget implements SharedBudget {
+  // One process takes at most a tenth of a window per round trip, so when a window opens the other
+  // processes' requests interleave instead of one busy process taking it whole (starvation, seen with
+  // 4 processes racing for a 40-call window).
+  readonly #fairShare: number
   readonly #options: SharedBudgetOptions
   readonly #context: LimiterContext
   readonly #client: Redis
@@ -93,6 +97,7 @@ class RedisBudget implements SharedBudget {
     this.#options = options
     this.#context = context
     this.#key = `${options.keyPrefix}${options.key}`
+    this.#fairShare = Math.max(1, Math.ceil(options.budget / 10))
     this.#local = new FixedWindow(options.fallbackBudget ?? options.budget, options.windowMs)
     if (typeof options.redis === 'string') {
       // Fail fast instead of queueing commands while disconnected: the local limit takes over.
@@ -165,7 +170,7 @@ class RedisBudget implements SharedBudget {
     this.#pumping = true
     try {
       while (this.#waiters.length > 0 && !this.#closed) {
-        const want = Math.min(this.#waiters.length, MAX_TAKE)
+        const want = Math.min(this.#waiters.length, MAX_TAKE, this.#fairShare)
         const { take, source } = await this.#take(want)
         // Waiters that aborted during the round trip leave their grants unused: counted, never overspent.
         for (let granted = 0; granted < take.granted; granted++) {
