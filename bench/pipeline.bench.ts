@@ -30,7 +30,7 @@ import type { JunctionRequest } from '../packages/core/src/pipeline/request.js'
 import { Redactor } from '../packages/core/src/redaction/redactor.js'
 import { retryMiddleware } from '../packages/core/src/retry/retry-middleware.js'
 import { createTransport } from '../packages/core/src/transport/transport.js'
-import { runConcurrently, startJsonServer } from './support/json-server.js'
+import { alternatingRounds, runConcurrently, startJsonServer } from './support/loopback-bench.js'
 
 const CONCURRENCY = 32
 // Many short rounds, alternating which client goes first, so that load from other processes
@@ -112,25 +112,10 @@ async function main(): Promise<void> {
   await run(raw, WARMUP_REQUESTS)
   await run(ours, WARMUP_REQUESTS)
 
-  const elapsed = { raw: 0, ours: 0 }
-  const requests = { raw: 0, ours: 0 }
-  const ratios: number[] = []
-  const deadline = performance.now() + BUDGET_MS
-  for (let round = 0; round < ROUNDS && performance.now() < deadline; round++) {
-    const order: Array<keyof typeof elapsed> = round % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw']
-    const rates: Record<string, number> = {}
-    for (const name of order) {
-      const ms = await run(name === 'raw' ? raw : ours, REQUESTS_PER_ROUND)
-      elapsed[name] += ms
-      requests[name] += REQUESTS_PER_ROUND
-      rates[name] = (REQUESTS_PER_ROUND / ms) * 1000
-    }
-    ratios.push((rates.ours ?? 0) / (rates.raw ?? 1))
-    process.stderr.write(
-      `round ${round + 1}: raw ${rates.raw?.toFixed(0)} req/s, ours ${rates.ours?.toFixed(0)} req/s, ` +
-        `ratio ${((rates.ours ?? 0) / (rates.raw ?? 1)).toFixed(3)}\n`,
-    )
-  }
+  const { elapsed, requests, ratios } = await alternatingRounds(
+    { raw, ours },
+    { rounds: ROUNDS, perRound: REQUESTS_PER_ROUND, budgetMs: BUDGET_MS, concurrency: CONCURRENCY },
+  )
 
   // One call at a time, alternating clients, so that the difference is what the pipeline adds.
   const latencyNs: Record<'raw' | 'ours', number[]> = { raw: [], ours: [] }
@@ -162,7 +147,6 @@ async function main(): Promise<void> {
   await agent.close()
   server.stop()
 
-  ratios.sort((a, b) => a - b)
   const us = (ns: number) => Math.round(ns / 100) / 10
   latencyNs.raw.sort((a, b) => a - b)
   latencyNs.ours.sort((a, b) => a - b)

@@ -7,7 +7,7 @@
  */
 import { Agent, request } from 'undici'
 import { createTransport } from '../packages/core/src/transport/transport.js'
-import { runConcurrently, startJsonServer } from './support/json-server.js'
+import { alternatingRounds, runConcurrently, startJsonServer } from './support/loopback-bench.js'
 
 const CONCURRENCY = 32
 // Many short rounds, alternating which client goes first, so that load from other processes
@@ -42,31 +42,15 @@ async function main(): Promise<void> {
   await run(raw, WARMUP_REQUESTS)
   await run(ours, WARMUP_REQUESTS)
 
-  const elapsed = { raw: 0, ours: 0 }
-  const requests = { raw: 0, ours: 0 }
-  const ratios: number[] = []
-  const deadline = performance.now() + BUDGET_MS
-  for (let round = 0; round < ROUNDS && performance.now() < deadline; round++) {
-    const order: Array<keyof typeof elapsed> = round % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw']
-    const rates: Record<string, number> = {}
-    for (const name of order) {
-      const ms = await run(name === 'raw' ? raw : ours, REQUESTS_PER_ROUND)
-      elapsed[name] += ms
-      requests[name] += REQUESTS_PER_ROUND
-      rates[name] = (REQUESTS_PER_ROUND / ms) * 1000
-    }
-    ratios.push((rates.ours ?? 0) / (rates.raw ?? 1))
-    process.stderr.write(
-      `round ${round + 1}: raw ${rates.raw?.toFixed(0)} req/s, ours ${rates.ours?.toFixed(0)} req/s, ` +
-        `ratio ${((rates.ours ?? 0) / (rates.raw ?? 1)).toFixed(3)}\n`,
-    )
-  }
+  const { elapsed, requests, ratios } = await alternatingRounds(
+    { raw, ours },
+    { rounds: ROUNDS, perRound: REQUESTS_PER_ROUND, budgetMs: BUDGET_MS, concurrency: CONCURRENCY },
+  )
 
   await transport.close()
   await agent.close()
   server.stop()
 
-  ratios.sort((a, b) => a - b)
   process.stderr.write(`median round ratio ${ratios[Math.floor(ratios.length / 2)]?.toFixed(3)}\n`)
   const rawRps = (requests.raw / elapsed.raw) * 1000
   const oursRps = (requests.ours / elapsed.ours) * 1000

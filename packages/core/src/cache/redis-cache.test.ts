@@ -1,27 +1,17 @@
-import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { cacheContract } from '../testing/cache-store-contract.js'
 import { requireService } from '../testing/require-service.js'
+import { redisTestKeys } from '../testing/test-support/redis-test-keys.js'
 import { redisCache } from './redis-cache.js'
 
 const redis = await requireService('redis')
 
 describe.skipIf(redis.skip)('redisCache', () => {
-  const runPrefix = `junction-test:cache:${randomUUID()}:`
+  const { nextPrefix, ...keys } = redisTestKeys(redis.url, 'cache')
   let client: Redis
-  let caches = 0
-  const nextPrefix = () => `${runPrefix}${caches++}:`
-
   beforeAll(() => {
-    client = new Redis(redis.url)
-  })
-
-  afterAll(async () => {
-    for await (const keys of client.scanStream({ match: `${runPrefix}*`, count: 500 })) {
-      if ((keys as string[]).length > 0) await client.del(keys as string[])
-    }
-    await client.quit()
+    client = keys.client()
   })
 
   cacheContract('redisCache', () => redisCache({ client, keyPrefix: nextPrefix() }))

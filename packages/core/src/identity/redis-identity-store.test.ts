@@ -1,27 +1,17 @@
-import { randomUUID } from 'node:crypto'
-import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Redis } from 'ioredis'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { requireService } from '../testing/require-service.js'
+import { redisTestKeys } from '../testing/test-support/redis-test-keys.js'
 import { identityStoreContract } from './identity-store-contract.js'
 import { redisIdentityStore } from './redis-identity-store.js'
 
 const redis = await requireService('redis')
 
 describe.skipIf(redis.skip)('redisIdentityStore', () => {
-  const runPrefix = `junction-test:identity:${randomUUID()}:`
+  const { nextPrefix, ...keys } = redisTestKeys(redis.url, 'identity')
   let client: Redis
-  let stores = 0
-  const nextPrefix = () => `${runPrefix}${stores++}:`
-
   beforeAll(() => {
-    client = new Redis(redis.url)
-  })
-
-  afterAll(async () => {
-    for await (const keys of client.scanStream({ match: `${runPrefix}*`, count: 500 })) {
-      if ((keys as string[]).length > 0) await client.del(keys as string[])
-    }
-    await client.quit()
+    client = keys.client()
   })
 
   identityStoreContract('redisIdentityStore', (options) =>

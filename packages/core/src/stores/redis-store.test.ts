@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { keyValueStoreContract } from '../testing/key-value-store-contract.js'
 import { requireService } from '../testing/require-service.js'
+import { redisTestKeys } from '../testing/test-support/redis-test-keys.js'
 import { redisStore } from './redis-store.js'
 import { redisStores } from './redis-stores.js'
 
@@ -20,20 +20,10 @@ const closedPort = async (): Promise<number> => {
 }
 
 describe.skipIf(redis.skip)('redisStore', () => {
-  const runPrefix = `junction-test:${randomUUID()}:`
+  const { runPrefix, nextPrefix, ...keys } = redisTestKeys(redis.url, 'store')
   let client: Redis
-  let stores = 0
-  const nextPrefix = () => `${runPrefix}${stores++}:`
-
   beforeAll(() => {
-    client = new Redis(redis.url)
-  })
-
-  afterAll(async () => {
-    for await (const keys of client.scanStream({ match: `${runPrefix}*`, count: 500 })) {
-      if ((keys as string[]).length > 0) await client.del(keys as string[])
-    }
-    await client.quit()
+    client = keys.client()
   })
 
   keyValueStoreContract('redisStore', () => redisStore({ client, keyPrefix: nextPrefix() }))

@@ -60,3 +60,42 @@ export async function runConcurrently(
   )
   return performance.now() - started
 }
+
+/** What alternating rounds of two clients measured: total time and requests of each, and per-round ratios. */
+export interface RoundsResult {
+  elapsed: { raw: number; ours: number }
+  requests: { raw: number; ours: number }
+  /** ours / raw throughput of each round, sorted ascending. */
+  ratios: number[]
+}
+
+/**
+ * Measures `raw` against `ours` in alternating rounds (which goes first alternates), so that load
+ * from other processes falls on both alike; stops after `rounds` or when `budgetMs` is spent.
+ */
+export async function alternatingRounds(
+  clients: { raw: () => Promise<unknown>; ours: () => Promise<unknown> },
+  options: { rounds: number; perRound: number; budgetMs: number; concurrency: number },
+): Promise<RoundsResult> {
+  const elapsed = { raw: 0, ours: 0 }
+  const requests = { raw: 0, ours: 0 }
+  const ratios: number[] = []
+  const deadline = performance.now() + options.budgetMs
+  for (let round = 0; round < options.rounds && performance.now() < deadline; round++) {
+    const order: Array<'raw' | 'ours'> = round % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw']
+    const rates = { raw: 0, ours: 0 }
+    for (const name of order) {
+      const ms = await runConcurrently(clients[name], options.perRound, options.concurrency)
+      elapsed[name] += ms
+      requests[name] += options.perRound
+      rates[name] = (options.perRound / ms) * 1000
+    }
+    ratios.push(rates.ours / rates.raw)
+    process.stderr.write(
+      `round ${round + 1}: raw ${rates.raw.toFixed(0)} req/s, ours ${rates.ours.toFixed(0)} req/s, ` +
+        `ratio ${(rates.ours / rates.raw).toFixed(3)}\n`,
+    )
+  }
+  ratios.sort((a, b) => a - b)
+  return { elapsed, requests, ratios }
+}
