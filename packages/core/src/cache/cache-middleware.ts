@@ -207,13 +207,21 @@ export function cacheMiddleware(options: CacheOptions): Middleware {
       )
       if (locked === false) {
         const waitUntil = Date.now() + fleet.waitMs
+        const fresh = async () => {
+          const entry = await safely('cache read failed', storeKey, () => store.get<StoredResponse>(storeKey))
+          return entry !== undefined && entry.freshUntil > Date.now() ? entry : undefined
+        }
         while (Date.now() < waitUntil) {
           await sleep(fleet.pollIntervalMs)
-          const entry = await safely('cache read failed', storeKey, () => store.get<StoredResponse>(storeKey))
-          if (entry !== undefined && entry.freshUntil > Date.now()) return entry.value
-          // The lock is gone without an answer: its holder failed, so fetch here.
+          const entry = await fresh()
+          if (entry !== undefined) return entry.value
           const held = await safely('cache lock failed', storeKey, () => fleet.store.get(lockKey))
-          if (held === undefined) break
+          if (held !== undefined) continue
+          // The holder writes the cache before it releases the lock, so the answer may have landed
+          // between the two reads above; only a lock gone with no answer means the holder failed.
+          const landed = await fresh()
+          if (landed !== undefined) return landed.value
+          break
         }
         return upstream(storeKey, request, policy, namespace)
       }
