@@ -73,36 +73,45 @@ export function circuitBreakerMiddleware(input: BreakerOptions = {}): Middleware
       return circuit
     }
 
-    return async <T>(request: JunctionRequest): Promise<JunctionResponse<T>> => {
+    const refused = (request: JunctionRequest, key: string, circuit: Circuit): CircuitOpenError =>
+      new CircuitOpenError({
+        message: `${request.method} ${requestPath(request.url)} refused: the circuit breaker "${key}" is open`,
+        system: context.system,
+        method: request.method,
+        path: requestPath(request.url),
+        operation: request.operation?.name,
+        entity: request.operation?.entity,
+        key,
+        halfOpenAt: circuit.halfOpenAt,
+      })
+
+    // `.then` rather than `async`/`await`: fewer promises and microtask turns on every request.
+    return <T>(request: JunctionRequest): Promise<JunctionResponse<T>> => {
       const key = keyOf === undefined ? context.connection : keyOf(request)
       const circuit = circuitFor(key)
-      let outcome: Outcome<T>
-      try {
-        outcome = await circuit.policy.execute(async (): Promise<Outcome<T>> => {
-          try {
-            return { response: await next<T>(request) }
-          } catch (error) {
-            if (breakerVerdict(error, isFailure) === 'answer') return { answered: error }
+      return circuit.policy
+        .execute(
+          (): Promise<Outcome<T>> =>
+            next<T>(request).then(
+              (response) => ({ response }),
+              (error: unknown) => {
+                if (breakerVerdict(error, isFailure) === 'answer') return { answered: error }
+                throw error
+              },
+            ),
+        )
+        .then(
+          (outcome) => {
+            if ('answered' in outcome) throw outcome.answered
+            return outcome.response
+          },
+          (error: unknown) => {
+            if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+              throw refused(request, key, circuit)
+            }
             throw error
-          }
-        })
-      } catch (error) {
-        if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-          throw new CircuitOpenError({
-            message: `${request.method} ${requestPath(request.url)} refused: the circuit breaker "${key}" is open`,
-            system: context.system,
-            method: request.method,
-            path: requestPath(request.url),
-            operation: request.operation?.name,
-            entity: request.operation?.entity,
-            key,
-            halfOpenAt: circuit.halfOpenAt,
-          })
-        }
-        throw error
-      }
-      if ('answered' in outcome) throw outcome.answered
-      return outcome.response
+          },
+        )
     }
   }
 }

@@ -61,6 +61,8 @@ export interface JunctionErrorOptions extends ErrorOrigin {
   retryAfterMs?: number | undefined
   /** When the system's rate-limit window frees (a reset header), when it said. */
   resetAt?: Date | undefined
+  /** How many times `retry` sent the call again before giving up with this error. */
+  retries?: number | undefined
   cause?: unknown
 }
 
@@ -80,6 +82,7 @@ export class JunctionError extends Error {
   readonly details: unknown
   readonly retryAfterMs: number | undefined
   readonly resetAt: Date | undefined
+  readonly retries: number
 
   constructor(options: JunctionErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -96,6 +99,7 @@ export class JunctionError extends Error {
     this.details = options.details
     this.retryAfterMs = options.retryAfterMs
     this.resetAt = options.resetAt
+    this.retries = options.retries ?? 0
   }
 
   /** A plain object for logs and audit events (no stack, no cause chain). */
@@ -117,6 +121,7 @@ export class JunctionError extends Error {
         details: this.details,
         retryAfterMs: this.retryAfterMs,
         resetAt: this.resetAt?.toISOString(),
+        retries: this.retries === 0 ? undefined : this.retries,
       }).filter(([, value]) => value !== undefined),
     )
   }

@@ -92,14 +92,43 @@ export function createLimiter(input: LimitsOptions, context: LimiterContext): Li
     })
   }
 
-  const gated = async <T>(
+  const release = <T>(value: T): T => {
+    quota.finished()
+    return value
+  }
+  const releaseAndThrow = (error: unknown): never => {
+    quota.finished()
+    throw error
+  }
+
+  const gated = <T>(
     request: LimitedRequest,
     priority: number,
     queuedAt: number,
     call: () => Promise<T>,
   ): Promise<T> => {
     const signal = request.signal
-    if (signal?.aborted) throw abortedWhileQueued(signal)
+    if (signal?.aborted) return Promise.reject(abortedWhileQueued(signal))
+    // Nothing to wait for: start now, without an async frame (the common case, and every call's cost).
+    if (shared === undefined && quota.tryStart()) {
+      if (local !== undefined) throttled(request, priority, performance.now() - queuedAt)
+      try {
+        return call().then(release, releaseAndThrow)
+      } catch (error) {
+        quota.finished()
+        return Promise.reject(error)
+      }
+    }
+    return admitted(request, priority, queuedAt, call)
+  }
+
+  const admitted = async <T>(
+    request: LimitedRequest,
+    priority: number,
+    queuedAt: number,
+    call: () => Promise<T>,
+  ): Promise<T> => {
+    const signal = request.signal
     await quota.admit(signal)
     try {
       if (shared !== undefined) await shared.take(priority, signal)

@@ -77,12 +77,16 @@ export class QuotaGate {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + ms)
   }
 
+  /** Counts a call as started when nothing can hold it back (no report yet, no pause, no one waiting). */
+  tryStart(): boolean {
+    if (!this.idle || this.#waiting !== 0) return false
+    this.#started()
+    return true
+  }
+
   /** Waits until the quota allows one more call, then counts it as started. */
   admit(signal?: AbortSignal): Promise<void> {
-    if (this.idle && this.#waiting === 0) {
-      this.#started()
-      return Promise.resolve()
-    }
+    if (this.tryStart()) return Promise.resolve()
     this.#waiting += 1
     const turn = this.#queue.then(() => this.#admit(signal))
     this.#queue = turn

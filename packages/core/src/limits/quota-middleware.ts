@@ -1,5 +1,5 @@
 import type { Middleware } from '../pipeline/middleware-stack.js'
-import { headerValue, type JunctionRequest } from '../pipeline/request.js'
+import { headerValue, type JunctionRequest, type JunctionResponse } from '../pipeline/request.js'
 import { parseRetryAfter } from '../pipeline/retry-after.js'
 import type { Limiter } from './limiter.js'
 import type { QuotaReader } from './quota-reader.js'
@@ -10,10 +10,8 @@ import type { QuotaReader } from './quota-reader.js'
  * `Retry-After` pauses the limiter for that long.
  */
 export function quotaMiddleware(reader: QuotaReader, limiter: Limiter): Middleware {
-  return (next, context) =>
-    async <T>(request: JunctionRequest) => {
-      const sentAt = performance.now()
-      const response = await next<T>(request)
+  return (next, context) => {
+    const learn = (request: JunctionRequest, sentAt: number, response: JunctionResponse): void => {
       const quota = reader(response)
       if (quota !== undefined) {
         limiter.report(quota, sentAt)
@@ -32,6 +30,13 @@ export function quotaMiddleware(reader: QuotaReader, limiter: Limiter): Middlewa
         const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'))
         if (retryAfterMs !== undefined) limiter.pause(retryAfterMs)
       }
-      return response
     }
+    return <T>(request: JunctionRequest) => {
+      const sentAt = performance.now()
+      return next<T>(request).then((response) => {
+        learn(request, sentAt, response)
+        return response
+      })
+    }
+  }
 }

@@ -1,5 +1,3 @@
-import { EventEmitter } from 'node:events'
-
 /** Where an event happened: the connection and the operation it belongs to. */
 export interface EventOrigin {
   system: string
@@ -48,44 +46,63 @@ export type JunctionEventName = keyof JunctionEventMap
 export type JunctionListener<E extends JunctionEventName> = (event: JunctionEventMap[E]) => void
 
 /**
- * The typed events of one connector (a thin, typed face on `EventEmitter`). Emitting with no
- * listeners costs one map lookup; a listener that throws never breaks the request it observes.
+ * The typed events of one connector. Emitting with no listeners costs one map lookup; a listener that
+ * throws never breaks the request it observes. Listener lists are copied when they change, not when an
+ * event is emitted (every request emits), so a listener added or removed during an emit takes effect
+ * from the next one, as with `EventEmitter`.
  */
 export class JunctionEvents {
-  readonly #emitter = new EventEmitter({ captureRejections: false })
+  readonly #listeners = new Map<JunctionEventName, ReadonlyArray<(payload: never) => void>>()
   readonly #onListenerError: (error: unknown, event: JunctionEventName) => void
 
   /** `onListenerError` receives what a listener threw (the connector logs it). */
   constructor(onListenerError: (error: unknown, event: JunctionEventName) => void = () => {}) {
     this.#onListenerError = onListenerError
-    this.#emitter.setMaxListeners(0)
   }
 
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<E extends JunctionEventName>(event: E, listener: JunctionListener<E>): () => void {
-    this.#emitter.on(event, listener)
-    return () => this.#emitter.off(event, listener)
+    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener])
+    let subscribed = true
+    return () => {
+      if (!subscribed) return
+      subscribed = false
+      this.#remove(event, listener)
+    }
   }
 
   /** Subscribes for the next occurrence only. */
   once<E extends JunctionEventName>(event: E, listener: JunctionListener<E>): void {
-    this.#emitter.once(event, listener)
+    const off = this.on(event, (payload) => {
+      off()
+      listener(payload)
+    })
   }
 
   /** Whether anyone listens (to skip building an event nobody reads). */
   has(event: JunctionEventName): boolean {
-    return this.#emitter.listenerCount(event) > 0
+    return this.#listeners.has(event)
   }
 
   /** Delivers an event to its listeners, synchronously. */
   emit<E extends JunctionEventName>(event: E, payload: JunctionEventMap[E]): void {
-    if (!this.has(event)) return
-    for (const listener of this.#emitter.listeners(event) as Array<JunctionListener<E>>) {
+    const listeners = this.#listeners.get(event) as ReadonlyArray<JunctionListener<E>> | undefined
+    if (listeners === undefined) return
+    for (const listener of listeners) {
       try {
         listener(payload)
       } catch (error) {
         this.#onListenerError(error, event)
       }
     }
+  }
+
+  #remove(event: JunctionEventName, listener: (payload: never) => void): void {
+    const listeners = this.#listeners.get(event) ?? []
+    const index = listeners.lastIndexOf(listener)
+    if (index < 0) return
+    const rest = listeners.filter((_, at) => at !== index)
+    if (rest.length === 0) this.#listeners.delete(event)
+    else this.#listeners.set(event, rest)
   }
 }

@@ -87,16 +87,22 @@ const US_PER_MS = 1_000
 export function createMetrics(input: MetricsOptions = {}): MetricsRecorder {
   const options = parseOptions(metricsOptionsSchema, input, 'metrics')
   const maxUs = options.maxLatencyMs * US_PER_MS
-  const series = new Map<string, Series>()
+  // Keyed by connection, then operation: no key string is built per request.
+  const series = new Map<string, Map<string, Series>>()
+  let seriesCount = 0
   const breakers = new Map<string, BreakerSnapshot>()
   let dropped = 0
 
   const seriesFor = (event: JunctionEventMap['request:end']): Series | undefined => {
     const operation = event.operation ?? NO_OPERATION
-    const key = `${event.connection}\u0000${operation}`
-    let found = series.get(key)
+    let operations = series.get(event.connection)
+    if (operations === undefined) {
+      operations = new Map()
+      series.set(event.connection, operations)
+    }
+    let found = operations.get(operation)
     if (found === undefined) {
-      if (series.size >= options.maxSeries) return undefined
+      if (seriesCount >= options.maxSeries) return undefined
       found = {
         system: event.system,
         connection: event.connection,
@@ -113,7 +119,8 @@ export function createMetrics(input: MetricsOptions = {}): MetricsRecorder {
           useWebAssembly: false,
         }),
       }
-      series.set(key, found)
+      operations.set(operation, found)
+      seriesCount++
     }
     return found
   }
@@ -154,13 +161,14 @@ export function createMetrics(input: MetricsOptions = {}): MetricsRecorder {
     snapshot() {
       return {
         takenAt: new Date().toISOString(),
-        series: [...series.values()].map(summarize),
+        series: [...series.values()].flatMap((operations) => [...operations.values()].map(summarize)),
         breakers: [...breakers.values()].map((breaker) => ({ ...breaker })),
         dropped,
       }
     },
     reset() {
       series.clear()
+      seriesCount = 0
       breakers.clear()
       dropped = 0
     },

@@ -58,6 +58,15 @@ describe('observeMiddleware', () => {
     expect(ends).toMatchObject([{ status: 200, retries: 2 }])
   })
 
+  it('counts the retries of a request that fails in the end', async () => {
+    sim.faults.always({ kind: 'http-503' })
+    const { handler, close, ends } = observed()
+    await expect(handler(get(`${server.url}/items`))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' })
+    sim.faults.clear()
+    await close()
+    expect(ends).toMatchObject([{ errorCode: 'SERVICE_UNAVAILABLE', retries: 2 }])
+  })
+
   it('gives each of concurrent requests its own retries', async () => {
     // The other requests are slow, so they are in flight while the flaky one is retried.
     sim.faults.next({ delayMs: 150, times: 5, match: { path: '/items' } })

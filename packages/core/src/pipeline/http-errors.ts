@@ -122,14 +122,14 @@ function statusCode(status: number): JunctionErrorCode {
 export function httpErrors(mapError?: ErrorMapper, options: HttpErrorsOptions = {}): Middleware {
   const resetHeaders = options.resetHeaders ?? DEFAULT_RESET_HEADERS
   return (next, context) =>
-    async <T>(request: JunctionRequest) => {
-      const response = await next<T>(request)
-      if (response.status < 400) return response
-      const error = withServerWait(
-        mapError?.(response, request) ?? httpStatusError(response, request),
-        response,
-        resetHeaders,
-      )
-      throw Object.assign(error, { system: error.system ?? context.system })
-    }
+    <T>(request: JunctionRequest) =>
+      next<T>(request).then((response) => {
+        if (response.status < 400) return response
+        const error = withServerWait(
+          mapError?.(response, request) ?? httpStatusError(response, request),
+          response,
+          resetHeaders,
+        )
+        throw Object.assign(error, { system: error.system ?? context.system })
+      })
 }

@@ -84,6 +84,8 @@ export interface JunctionResponse<T = unknown> {
   body: T
   /** The final URL, query string included. */
   url: string
+  /** How many times `retry` sent the request again before this response (absent when none). */
+  retries?: number | undefined
 }
 
 /** A step of the pipeline: takes a request, resolves a response or throws a `JunctionError`. */

@@ -169,6 +169,23 @@ describe('retryMiddleware', () => {
     expect(served()).toBe(3)
   })
 
+  it('tells on the response how many retries came before it', async () => {
+    const { send } = pipeline()
+    sim.faults.next({ kind: 'http-503', times: 2 })
+    expect((await send(get())).retries).toBe(2)
+  })
+
+  it('tells on the final error how many retries came before it', async () => {
+    const { send } = pipeline({ ...FAST, maxRetries: 2 })
+    sim.faults.always({ kind: 'http-503' })
+    expect(await failure(send(get()))).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retries: 2 })
+  })
+
+  it('reports no retries on a response that came at the first attempt', async () => {
+    const { send } = pipeline()
+    expect((await send(get())).retries).toBeUndefined()
+  })
+
   it('emits a retry event with attempt, delay and reason for every retry', async () => {
     const { send, retries } = pipeline({ ...FAST, maxRetries: 3 })
     sim.faults.next({ kind: 'http-503' })

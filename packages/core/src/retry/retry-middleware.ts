@@ -17,28 +17,31 @@ import { waitForRetry } from './wait-for-retry.js'
  * A POST, PATCH or MERGE is retried only with an idempotency key header or `idempotent: true` from the
  * adapter (an upsert by external id is safe to repeat); a lost response must not become a second write.
  * Every retry emits a `retry` event before its wait: `attempt` is the number of the attempt that failed
- * (1 for the first call), `delayMs` the wait, `reason` the failure's code.
+ * (1 for the first call), `delayMs` the wait, `reason` the failure's code. The response, or the final
+ * error, carries the number of retries made (`retries`), which `observe` reports.
  */
 export function retryMiddleware(options: RetryOptions = {}, budget?: RetryBudget): Middleware {
   const settings = parseOptions(retryOptionsSchema, options, 'retry')
   const keyHeader = settings.idempotencyHeader.toLowerCase()
+  const succeeded = <R>(response: R): R => {
+    budget?.recordSuccess()
+    return response
+  }
 
-  return (next, context) =>
-    async <T>(request: JunctionRequest): Promise<JunctionResponse<T>> => {
-      if (settings.maxRetries === 0 || !maySendAgain(request, keyHeader)) {
-        const response = await next<T>(request)
-        budget?.recordSuccess()
-        return response
-      }
-      const deadlineMs = request.timeoutMs ?? settings.deadlineMs
-      const deadlineAt = deadlineMs === undefined ? undefined : performance.now() + deadlineMs
+  return (next, context) => {
+    const withinDeadline = (request: JunctionRequest, deadlineAt: number | undefined): JunctionRequest =>
+      deadlineAt === undefined
+        ? request
+        : { ...request, timeoutMs: Math.max(1, Math.ceil(deadlineAt - performance.now())) }
+
+    // After a first failure: p-retry runs the remaining attempts, with the wait taken in `shouldRetry`.
+    const retryAfter = async <T>(
+      request: JunctionRequest,
+      deadlineAt: number | undefined,
+      firstFailure: unknown,
+    ): Promise<JunctionResponse<T>> => {
       let retryCost: number | undefined
-      const attempt = () =>
-        next<T>(
-          deadlineAt === undefined
-            ? request
-            : { ...request, timeoutMs: Math.max(1, Math.ceil(deadlineAt - performance.now())) },
-        )
+      let retries = 0
       const shouldRetry = async (error: unknown, attemptNumber: number, retriesConsumed: number) => {
         if (!(error instanceof JunctionError) || !error.retryable) return false
         const delayMs = retryDelay(error, retriesConsumed, settings)
@@ -48,6 +51,7 @@ export function retryMiddleware(options: RetryOptions = {}, budget?: RetryBudget
           if (cost === undefined) return false
           retryCost = cost
         }
+        retries += 1
         context.events.emit('retry', {
           system: context.system,
           connection: context.connection,
@@ -60,27 +64,37 @@ export function retryMiddleware(options: RetryOptions = {}, budget?: RetryBudget
         await waitForRetry(delayMs, request.signal, error)
         return true
       }
-
-      // The first attempt runs outside p-retry: most calls succeed, and p-retry's per-call setup was
-      // the largest cost of the whole pipeline (bench:pipeline). p-retry takes over after a failure.
-      let firstFailure: unknown
-      try {
-        const response = await attempt()
-        budget?.recordSuccess()
-        return response
-      } catch (error) {
-        firstFailure = error
-      }
       if (!(await shouldRetry(firstFailure, 1, 0))) throw firstFailure
-      const response = await pRetry(attempt, {
-        retries: settings.maxRetries - 1,
-        minTimeout: 0,
-        shouldRetry: ({ error, attemptNumber, retriesConsumed }) =>
-          shouldRetry(error, attemptNumber + 1, retriesConsumed + 1),
-      })
-      budget?.recordSuccess(retryCost)
-      return response
+      try {
+        const response = await pRetry(() => next<T>(withinDeadline(request, deadlineAt)), {
+          retries: settings.maxRetries - 1,
+          minTimeout: 0,
+          shouldRetry: ({ error, attemptNumber, retriesConsumed }) =>
+            shouldRetry(error, attemptNumber + 1, retriesConsumed + 1),
+        })
+        budget?.recordSuccess(retryCost)
+        return { ...response, retries }
+      } catch (error) {
+        // Like the response, the final error says how many retries came before it.
+        if (error instanceof JunctionError) Object.assign(error, { retries })
+        throw error
+      }
     }
+
+    // The first attempt runs outside p-retry and outside any `async` frame: most calls succeed, and
+    // p-retry's per-call setup was the largest cost of the whole pipeline (bench:pipeline).
+    return <T>(request: JunctionRequest): Promise<JunctionResponse<T>> => {
+      if (settings.maxRetries === 0 || !maySendAgain(request, keyHeader)) {
+        return budget === undefined ? next<T>(request) : next<T>(request).then(succeeded)
+      }
+      const deadlineMs = request.timeoutMs ?? settings.deadlineMs
+      const deadlineAt = deadlineMs === undefined ? undefined : performance.now() + deadlineMs
+      return next<T>(withinDeadline(request, deadlineAt)).then(
+        budget === undefined ? undefined : succeeded,
+        (error: unknown) => retryAfter<T>(request, deadlineAt, error),
+      )
+    }
+  }
 }
 
 /** Whether sending `request` twice cannot do the work twice. */
