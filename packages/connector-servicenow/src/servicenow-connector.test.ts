@@ -1,9 +1,21 @@
-import { AuthError, ConfigError, type EntityRecord, isJunctionError, type Logger, ValidationError } from '@junction/core'
+import {
+  AuthError,
+  ConfigError,
+  type EntityRecord,
+  isJunctionError,
+  type Logger,
+  ValidationError,
+} from '@junction/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type ServiceNowConnector, servicenow } from './servicenow-connector.js'
 import type { ServiceNowOptions } from './servicenow-options.js'
-import { type ServiceNowSimulator, type ServiceNowSimulatorOptions, serviceNowFaults, servicenowSimulator } from './testing/index.js'
 import { typedRecord } from './table/typed-record.js'
+import {
+  type ServiceNowSimulator,
+  type ServiceNowSimulatorOptions,
+  serviceNowFaults,
+  servicenowSimulator,
+} from './testing/index.js'
 
 const opened: Array<ServiceNowConnector | ServiceNowSimulator> = []
 afterEach(async () => {
@@ -17,7 +29,13 @@ function setUp(options: ServiceNowSimulatorOptions = {}, connector: Partial<Serv
     requests.push(`${request.method} ${String(request.origin)}${request.path}`)
     return dispatch(request, handler)
   })
-  const itsm = servicenow({ instance: 'acme', auth: sim.auth, dispatcher, retry: { baseMs: 1, throttleBaseMs: 1, capMs: 2 }, ...connector } as ServiceNowOptions)
+  const itsm = servicenow({
+    instance: 'acme',
+    auth: sim.auth,
+    dispatcher,
+    retry: { baseMs: 1, throttleBaseMs: 1, capMs: 2 },
+    ...connector,
+  } as ServiceNowOptions)
   opened.push(itsm, sim)
   return { sim, itsm, requests }
 }
@@ -29,7 +47,10 @@ async function collect(iterable: AsyncIterable<EntityRecord>): Promise<EntityRec
 }
 
 const incidents = (count: number) =>
-  Array.from({ length: count }, (_, index) => ({ number: `INC${String(10_000 + index).padStart(7, '0')}`, short_description: `Issue ${index}` }))
+  Array.from({ length: count }, (_, index) => ({
+    number: `INC${String(10_000 + index).padStart(7, '0')}`,
+    short_description: `Issue ${index}`,
+  }))
 
 describe('servicenow connector: auth', () => {
   it('calls the instance named by the instance option with basic auth', async () => {
@@ -39,11 +60,20 @@ describe('servicenow connector: auth', () => {
   })
 
   it('gets an OAuth token from the instance /oauth_token.do with the password grant', async () => {
-    const sim = servicenowSimulator({ oauth: { clientId: 'cid', clientSecret: 'secret' }, tables: { incident: incidents(1) } })
+    const sim = servicenowSimulator({
+      oauth: { clientId: 'cid', clientSecret: 'secret' },
+      tables: { incident: incidents(1) },
+    })
     const itsm = servicenow({
       instance: 'acme',
       dispatcher: sim.dispatcher,
-      auth: { type: 'oauth2-password', clientId: 'cid', clientSecret: 'secret', username: 'junction.sim', password: 'sim-password' },
+      auth: {
+        type: 'oauth2-password',
+        clientId: 'cid',
+        clientSecret: 'secret',
+        username: 'junction.sim',
+        password: 'sim-password',
+      },
     })
     opened.push(itsm, sim)
     expect(await collect(itsm.query('incident'))).toHaveLength(1)
@@ -51,14 +81,17 @@ describe('servicenow connector: auth', () => {
   })
 
   it('renews with the refresh_token grant after the instance expired the token', async () => {
-    const sim = servicenowSimulator({ oauth: { clientId: 'cid', clientSecret: 'secret' }, tables: { incident: incidents(1) } })
+    const sim = servicenowSimulator({
+      oauth: { clientId: 'cid', clientSecret: 'secret' },
+      tables: { incident: incidents(1) },
+    })
     opened.push(sim)
     const seed = await fetch('https://acme.service-now.com/oauth_token.do', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=password&client_id=cid&client_secret=secret&username=junction.sim&password=sim-password',
       dispatcher: sim.dispatcher,
-    } as RequestInit)
+    } as unknown as RequestInit)
     const { refresh_token: refreshToken } = (await seed.json()) as { refresh_token: string }
     const itsm = servicenow({
       instance: 'acme',
@@ -73,7 +106,9 @@ describe('servicenow connector: auth', () => {
   })
 
   it('uses the client_credentials grant where the instance enables it', async () => {
-    const sim = servicenowSimulator({ oauth: { clientId: 'cid', clientSecret: 'secret', clientCredentials: true } })
+    const sim = servicenowSimulator({
+      oauth: { clientId: 'cid', clientSecret: 'secret', clientCredentials: true },
+    })
     const itsm = servicenow({
       instance: 'acme',
       dispatcher: sim.dispatcher,
@@ -99,20 +134,26 @@ describe('servicenow connector: auth', () => {
 
   it('sends an API key header', async () => {
     const sim = servicenowSimulator({ apiKey: 'k-123' })
-    const itsm = servicenow({ instance: 'acme', dispatcher: sim.dispatcher, auth: { type: 'header', name: 'x-sn-apikey', value: 'k-123' } })
+    const itsm = servicenow({
+      instance: 'acme',
+      dispatcher: sim.dispatcher,
+      auth: { type: 'header', name: 'x-sn-apikey', value: 'k-123' },
+    })
     opened.push(itsm, sim)
     expect(await collect(itsm.query('incident'))).toEqual([])
   })
 
   it('sends a bearer token obtained elsewhere', async () => {
-    const sim = servicenowSimulator({ oauth: { clientId: 'cid', clientSecret: 'secret', clientCredentials: true } })
+    const sim = servicenowSimulator({
+      oauth: { clientId: 'cid', clientSecret: 'secret', clientCredentials: true },
+    })
     opened.push(sim)
     const granted = await fetch('https://acme.service-now.com/oauth_token.do', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials&client_id=cid&client_secret=secret',
       dispatcher: sim.dispatcher,
-    } as RequestInit)
+    } as unknown as RequestInit)
     const { access_token: token } = (await granted.json()) as { access_token: string }
     const itsm = servicenow({ instance: 'acme', dispatcher: sim.dispatcher, auth: { type: 'bearer', token } })
     opened.push(itsm)
@@ -121,9 +162,15 @@ describe('servicenow connector: auth', () => {
 
   it('refuses wrong basic credentials with an auth error', async () => {
     const sim = servicenowSimulator()
-    const itsm = servicenow({ instance: 'acme', auth: { type: 'basic', username: 'junction.sim', password: 'wrong' }, dispatcher: sim.dispatcher })
+    const itsm = servicenow({
+      instance: 'acme',
+      auth: { type: 'basic', username: 'junction.sim', password: 'wrong' },
+      dispatcher: sim.dispatcher,
+    })
     opened.push(itsm, sim)
-    const error = await itsm.get('incident', '0123456789abcdef0123456789abcdef').catch((caught: unknown) => caught)
+    const error = await itsm
+      .get('incident', '0123456789abcdef0123456789abcdef')
+      .catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(AuthError)
     expect(error).toMatchObject({ status: 401, systemCode: 'User Not Authenticated' })
   })
@@ -131,7 +178,11 @@ describe('servicenow connector: auth', () => {
   it('needs exactly one of instance and baseUrl', () => {
     expect(() => servicenow({ auth: { type: 'basic', username: 'u', password: 'p' } })).toThrow(ConfigError)
     expect(() =>
-      servicenow({ instance: 'acme', baseUrl: 'https://acme.service-now.com', auth: { type: 'basic', username: 'u', password: 'p' } }),
+      servicenow({
+        instance: 'acme',
+        baseUrl: 'https://acme.service-now.com',
+        auth: { type: 'basic', username: 'u', password: 'p' },
+      }),
     ).toThrow(ConfigError)
   })
 })
@@ -140,13 +191,20 @@ describe('servicenow connector: Table API records', () => {
   it('gets a row by sys_id with references as {link, value} and every value a string', async () => {
     const { sim, itsm } = setUp()
     const user = sim.tables.insert('sys_user', { name: 'Beth Anglin' }, 'admin')
-    const row = sim.tables.insert('incident', { number: 'INC0010001', caller_id: user.sys_id, reassignment_count: 2 }, 'admin')
+    const row = sim.tables.insert(
+      'incident',
+      { number: 'INC0010001', caller_id: user.sys_id, reassignment_count: 2 },
+      'admin',
+    )
     const record = await itsm.get('incident', String(row.sys_id))
     expect(record).toMatchObject({
       number: 'INC0010001',
       reassignment_count: '2',
       assigned_to: '',
-      caller_id: { link: `https://acme.service-now.com/api/now/table/sys_user/${user.sys_id}`, value: user.sys_id },
+      caller_id: {
+        link: `https://acme.service-now.com/api/now/table/sys_user/${user.sys_id}`,
+        value: user.sys_id,
+      },
     })
   })
 
@@ -168,15 +226,25 @@ describe('servicenow connector: Table API records', () => {
 
   it('creates rows with a result per record, a rejected one not losing the others', async () => {
     const { sim, itsm } = setUp({ mandatory: { incident: ['short_description'] } })
-    const results = await itsm.create('incident', [{ short_description: 'VPN drops', urgency: 2 }, { urgency: 1 }, { short_description: 'Printer jam' }])
+    const results = await itsm.create('incident', [
+      { short_description: 'VPN drops', urgency: 2 },
+      { urgency: 1 },
+      { short_description: 'Printer jam' },
+    ])
     expect(results.map(({ ok, index }) => ({ ok, index }))).toEqual([
       { ok: true, index: 0 },
       { ok: false, index: 1 },
       { ok: true, index: 2 },
     ])
     const failed = results[1]
-    expect(failed?.ok === false && failed.error).toMatchObject({ code: 'VALIDATION_FAILED', systemCode: 'Operation Failed', status: 403 })
-    expect(sim.tables.rows('incident').map((row) => [row.sys_id, row.short_description, row.urgency])).toEqual([
+    expect(failed?.ok === false && failed.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      systemCode: 'Operation Failed',
+      status: 403,
+    })
+    expect(
+      sim.tables.rows('incident').map((row) => [row.sys_id, row.short_description, row.urgency]),
+    ).toEqual([
       [results[0]?.id, 'VPN drops', '2'],
       [results[2]?.id, 'Printer jam', '3'],
     ])
@@ -185,7 +253,12 @@ describe('servicenow connector: Table API records', () => {
   it('writes dates as UTC date-times, booleans and numbers as strings, null as the empty string', async () => {
     const { sim, itsm } = setUp()
     const [created] = await itsm.create('incident', [
-      { opened_at: new Date('2024-03-05T15:02:11+01:00'), active: false, reassignment_count: 3, close_notes: null },
+      {
+        opened_at: new Date('2024-03-05T15:02:11+01:00'),
+        active: false,
+        reassignment_count: 3,
+        close_notes: null,
+      },
     ])
     expect(sim.tables.find('incident', String(created?.id))).toMatchObject({
       opened_at: '2024-03-05 14:02:11',
@@ -205,7 +278,10 @@ describe('servicenow connector: Table API records', () => {
   it('updates with PATCH and deletes with DELETE, one result each', async () => {
     const { sim, itsm } = setUp({ tables: { incident: incidents(2) } })
     const [first, second] = sim.tables.rows('incident')
-    const updated = await itsm.update('incident', [{ id: String(first?.sys_id), values: { state: 2 } }, { id: '0123456789abcdef0123456789abcdef', values: { state: 2 } }])
+    const updated = await itsm.update('incident', [
+      { id: String(first?.sys_id), values: { state: 2 } },
+      { id: '0123456789abcdef0123456789abcdef', values: { state: 2 } },
+    ])
     expect(updated.map((result) => result.ok)).toEqual([true, false])
     expect(sim.tables.find('incident', String(first?.sys_id)).sys_mod_count).toBe('1')
     const deleted = await itsm.delete('incident', [String(second?.sys_id)])
@@ -215,9 +291,16 @@ describe('servicenow connector: Table API records', () => {
 
   it('upserts on a unique column: PATCH when one row matches, POST when none', async () => {
     const { sim, itsm } = setUp({ tables: { cmdb_ci: [{ name: 'web-01', correlation_id: 'ext-1' }] } })
-    const results = await itsm.upsert('cmdb_ci', [{ correlation_id: 'ext-1', name: 'web-01b' }, { correlation_id: 'ext-2', name: 'web-02' }], {
-      externalId: 'correlation_id',
-    })
+    const results = await itsm.upsert(
+      'cmdb_ci',
+      [
+        { correlation_id: 'ext-1', name: 'web-01b' },
+        { correlation_id: 'ext-2', name: 'web-02' },
+      ],
+      {
+        externalId: 'correlation_id',
+      },
+    )
     expect(results.map((result) => result.ok && result.created)).toEqual([false, true])
     expect(sim.tables.rows('cmdb_ci').map((row) => row.name)).toEqual(['web-01b', 'web-02'])
   })
@@ -228,12 +311,23 @@ describe('servicenow connector: Table API records', () => {
         opened_at: '2024-03-05 14:02:11',
         active: 'true',
         reassignment_count: { display_value: '2', value: '2' },
-        caller_id: { link: 'https://acme.service-now.com/api/now/table/sys_user/5b1e0f0a1b2c3d4e5f60718293a4b5c6', value: '5B1E0F0A1B2C3D4E5F60718293A4B5C6' },
+        caller_id: {
+          link: 'https://acme.service-now.com/api/now/table/sys_user/5b1e0f0a1b2c3d4e5f60718293a4b5c6',
+          value: '5B1E0F0A1B2C3D4E5F60718293A4B5C6',
+        },
         closed_at: '',
         state: { display_value: 'New', value: '1' },
         priority: 'high',
       },
-      { opened_at: 'date_time', active: 'boolean', reassignment_count: 'integer', caller_id: 'sys_id', closed_at: 'date_time', state: 'display', priority: 'integer' },
+      {
+        opened_at: 'date_time',
+        active: 'boolean',
+        reassignment_count: 'integer',
+        caller_id: 'sys_id',
+        closed_at: 'date_time',
+        state: 'display',
+        priority: 'integer',
+      },
     )
     expect(typed.values).toEqual({
       opened_at: new Date('2024-03-05T14:02:11Z'),
@@ -250,23 +344,33 @@ describe('servicenow connector: Table API records', () => {
 describe('servicenow connector: queries', () => {
   it('finds rows whose values hold quotes, backslashes and newlines, and only those', async () => {
     const values = ["O'Neil's laptop", 'C:\\Users\\x', 'line\nbreak', 'a=b', "' OR 1=1 --"]
-    const { itsm } = setUp({ tables: { incident: [...values, 'other', "O'Neil"].map((short_description) => ({ short_description })) } })
+    const { itsm } = setUp({
+      tables: {
+        incident: [...values, 'other', "O'Neil"].map((short_description) => ({ short_description })),
+      },
+    })
     for (const value of values) {
-      const found = await collect(itsm.query('incident', { select: ['short_description'], where: { short_description: value } }))
+      const found = await collect(
+        itsm.query('incident', { select: ['short_description'], where: { short_description: value } }),
+      )
       expect(found.map((record) => record.short_description)).toEqual([value])
     }
   })
 
   it('refuses a value with ^ before any request is sent', async () => {
     const { itsm, requests } = setUp({ tables: { incident: incidents(3) } })
-    const error = await collect(itsm.query('incident', { where: { number: 'x^NQactive=true' } })).catch((caught: unknown) => caught)
+    const error = await collect(itsm.query('incident', { where: { number: 'x^NQactive=true' } })).catch(
+      (caught: unknown) => caught,
+    )
     expect(error).toBeInstanceOf(ValidationError)
     expect(requests).toEqual([])
   })
 
   it('runs a raw encoded query with ^NQ, keeping each group under the keyset', async () => {
     const { itsm } = setUp({ tables: { incident: incidents(30) } }, { pageSize: 4 })
-    const found = await collect(itsm.query('incident', { raw: { text: 'number=INC0010001^NQnumberSTARTSWITHINC001002' } }))
+    const found = await collect(
+      itsm.query('incident', { raw: { text: 'number=INC0010001^NQnumberSTARTSWITHINC001002' } }),
+    )
     expect(found.map((record) => record.number).sort()).toEqual([
       'INC0010001',
       'INC0010020',
@@ -285,17 +389,27 @@ describe('servicenow connector: queries', () => {
   it('warns about a field the table does not have, which the instance would silently ignore', async () => {
     const warn = vi.fn()
     const logger: Logger = { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() }
-    const { itsm } = setUp({ tables: { incident: incidents(2) } }, { logger, schemas: { incident: ['number', 'state'] } })
+    const { itsm } = setUp(
+      { tables: { incident: incidents(2) } },
+      { logger, schemas: { incident: ['number', 'state'] } },
+    )
     await collect(itsm.query('incident', { where: { numbr: 'INC0010000' } }))
-    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ fields: ['numbr'] }), expect.stringContaining('numbr'))
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ fields: ['numbr'] }),
+      expect.stringContaining('numbr'),
+    )
   })
 
   it('refuses an unknown field when told to, with the schema learned by describe', async () => {
     const { itsm, requests } = setUp({}, { unknownFields: 'error' })
     const columns = await itsm.describe('incident')
-    expect(columns).toContainEqual(expect.objectContaining({ name: 'caller_id', type: 'reference', reference: 'sys_user' }))
+    expect(columns).toContainEqual(
+      expect.objectContaining({ name: 'caller_id', type: 'reference', reference: 'sys_user' }),
+    )
     requests.length = 0
-    const error = await collect(itsm.query('incident', { where: { numbr: 'x' } })).catch((caught: unknown) => caught)
+    const error = await collect(itsm.query('incident', { where: { numbr: 'x' } })).catch(
+      (caught: unknown) => caught,
+    )
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED' })
     expect(requests).toEqual([])
     expect(await collect(itsm.query('incident', { where: { 'caller_id.name': 'x' } }))).toEqual([])
@@ -306,7 +420,12 @@ describe('servicenow connector: errors and limits', () => {
   it('maps an error body to a typed error carrying the message as systemCode', async () => {
     const { itsm } = setUp()
     const error = await collect(itsm.query('incidentx')).catch((caught: unknown) => caught)
-    expect(error).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, systemCode: 'Invalid table incidentx', system: 'servicenow' })
+    expect(error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      status: 400,
+      systemCode: 'Invalid table incidentx',
+      system: 'servicenow',
+    })
   })
 
   it('reports a hibernating instance as such, without retrying', async () => {
@@ -330,11 +449,16 @@ describe('servicenow connector: errors and limits', () => {
   })
 
   it('halves the page after "Transaction cancelled" and reads on', async () => {
-    const { sim, itsm, requests } = setUp({ tables: { incident: incidents(5) } }, { pageSize: 400, minPageSize: 50 })
+    const { sim, itsm, requests } = setUp(
+      { tables: { incident: incidents(5) } },
+      { pageSize: 400, minPageSize: 50 },
+    )
     sim.faults.next(serviceNowFaults.transactionCancelled())
     sim.faults.next(serviceNowFaults.cutShortPage())
     expect(await collect(itsm.query('incident'))).toHaveLength(5)
-    expect(requests.map((request) => new URL(request.split(' ')[1] ?? '').searchParams.get('sysparm_limit'))).toEqual(['400', '200', '100'])
+    expect(
+      requests.map((request) => new URL(request.split(' ')[1] ?? '').searchParams.get('sysparm_limit')),
+    ).toEqual(['400', '200', '100'])
   })
 
   it('gives up on "Transaction cancelled" at the smallest page', async () => {
@@ -359,7 +483,11 @@ describe('servicenow connector: errors and limits', () => {
     itsm.events.on('quota', (event) => quotas.push(event))
     await collect(itsm.query('incident'))
     const error = await collect(itsm.query('incident')).catch((caught: unknown) => caught)
-    expect(error).toMatchObject({ code: 'RATE_LIMITED', status: 429, details: { cause: 'rate-limit-rule', rule: 'rule1' } })
+    expect(error).toMatchObject({
+      code: 'RATE_LIMITED',
+      status: 429,
+      details: { cause: 'rate-limit-rule', rule: 'rule1' },
+    })
     expect((error as { resetAt?: Date }).resetAt).toBeInstanceOf(Date)
     expect(quotas.at(-1)).toMatchObject({ limit: 1, remaining: 0 })
   })
@@ -386,11 +514,20 @@ describe('servicenow connector (loopback server)', () => {
   })
 
   it('gets its OAuth token from the loopback /oauth_token.do', async () => {
-    const sim = servicenowSimulator({ oauth: { clientId: 'cid', clientSecret: 'secret' }, tables: { incident: incidents(2) } })
+    const sim = servicenowSimulator({
+      oauth: { clientId: 'cid', clientSecret: 'secret' },
+      tables: { incident: incidents(2) },
+    })
     const server = await sim.listen()
     const itsm = servicenow({
       baseUrl: server.url,
-      auth: { type: 'oauth2-password', clientId: 'cid', clientSecret: 'secret', username: 'junction.sim', password: 'sim-password' },
+      auth: {
+        type: 'oauth2-password',
+        clientId: 'cid',
+        clientSecret: 'secret',
+        username: 'junction.sim',
+        password: 'sim-password',
+      },
     })
     opened.push(itsm, sim)
     expect(await collect(itsm.query('incident'))).toHaveLength(2)

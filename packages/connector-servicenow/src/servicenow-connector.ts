@@ -1,4 +1,11 @@
-import { ConfigError, type Connector, defineConnector, type EntityRecord, type OperationOptions, rateLimitHeadersQuota } from '@junction/core'
+import {
+  ConfigError,
+  type Connector,
+  defineConnector,
+  type EntityRecord,
+  type OperationOptions,
+  rateLimitHeadersQuota,
+} from '@junction/core'
 import { type AggregateGroup, type AggregateRequest, aggregate } from './extras/aggregate.js'
 import {
   type AttachmentDownload,
@@ -25,11 +32,20 @@ export interface ServiceNowExtras {
   /** Reads a table's columns from `sys_dictionary`; later queries on it check their field names. */
   describe(table: string, options?: OperationOptions): Promise<ColumnDescription[]>
   /** Writes rows into a staging table (Import Set API); one result per row with what the transforms did. */
-  importRows(staging: string, rows: readonly EntityRecord[], options?: ImportOptions & OperationOptions): Promise<ImportResult[]>
+  importRows(
+    staging: string,
+    rows: readonly EntityRecord[],
+    options?: ImportOptions & OperationOptions,
+  ): Promise<ImportResult[]>
   /** Aggregate API: count, sum, avg, min, max, grouped or not. */
   aggregate(table: string, request: AggregateRequest, options?: OperationOptions): Promise<AggregateGroup[]>
   /** Attaches a file to a record, streaming its body. */
-  attach(table: string, sysId: string, file: AttachmentUpload, options?: OperationOptions): Promise<AttachmentMetadata>
+  attach(
+    table: string,
+    sysId: string,
+    file: AttachmentUpload,
+    options?: OperationOptions,
+  ): Promise<AttachmentMetadata>
   /** The attachments of a record. */
   attachments(table: string, sysId: string, options?: OperationOptions): Promise<AttachmentMetadata[]>
   /** Downloads an attachment as a stream. */
@@ -53,7 +69,10 @@ const connect = defineConnector({
   setup(options, auth): ServiceNowState {
     if (auth === undefined) throw new ConfigError({ message: 'servicenow needs auth', option: 'auth' })
     if ((options.instance === undefined) === (options.baseUrl === undefined)) {
-      throw new ConfigError({ message: 'servicenow needs exactly one of instance or baseUrl', option: 'instance' })
+      throw new ConfigError({
+        message: 'servicenow needs exactly one of instance or baseUrl',
+        option: 'instance',
+      })
     }
     return { schemas: new Map() }
   },
@@ -67,19 +86,28 @@ const connect = defineConnector({
   batch: (ctx, operations) => runBatch(ctx, operations),
   changes: readChanges,
   extend: (runner): ServiceNowExtras => ({
-    describe: (table, options) => runner.run({ name: 'describe', entity: table }, options, (ctx) => describeTable(ctx, table)),
+    describe: (table, options) =>
+      runner.run({ name: 'describe', entity: table }, options, (ctx) => describeTable(ctx, table)),
     importRows: (staging, rows, options) =>
-      runner.run({ name: 'import', entity: staging }, options, (ctx) => importRows(ctx, staging, rows, options)),
+      runner.run({ name: 'import', entity: staging }, options, (ctx) =>
+        importRows(ctx, staging, rows, options),
+      ),
     aggregate: (table, request, options) =>
       runner.run({ name: 'aggregate', entity: table }, options, (ctx) => aggregate(ctx, table, request)),
     attach: (table, sysId, file, options) =>
       runner.run({ name: 'attach', entity: table }, options, (ctx) => attach(ctx, table, sysId, file)),
     attachments: (table, sysId, options) =>
-      runner.run({ name: 'attachments', entity: table }, options, (ctx) => listAttachments(ctx, table, sysId)),
+      runner.run({ name: 'attachments', entity: table }, options, (ctx) =>
+        listAttachments(ctx, table, sysId),
+      ),
     download: (attachmentId, options) =>
-      runner.run({ name: 'download', entity: 'sys_attachment' }, options, (ctx) => download(ctx, attachmentId)),
+      runner.run({ name: 'download', entity: 'sys_attachment' }, options, (ctx) =>
+        download(ctx, attachmentId),
+      ),
     deleteAttachment: (attachmentId, options) =>
-      runner.run({ name: 'deleteAttachment', entity: 'sys_attachment' }, options, (ctx) => deleteAttachment(ctx, attachmentId)),
+      runner.run({ name: 'deleteAttachment', entity: 'sys_attachment' }, options, (ctx) =>
+        deleteAttachment(ctx, attachmentId),
+      ),
   }),
 })
 

@@ -46,7 +46,9 @@ export const mapServiceNowError: ErrorMapper = (response, request) => {
     const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'))
     return new RateLimitError({
       ...responseErrorFields(response, request),
-      message: body ? describe(body) : 'the instance has no free API semaphore (429 without a rate-limit rule)',
+      message: body
+        ? describe(body)
+        : 'the instance has no free API semaphore (429 without a rate-limit rule)',
       systemCode: body?.message ?? 'Too Many Requests',
       details: { cause: rule === undefined ? 'semaphore' : 'rate-limit-rule', rule, error: body },
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
@@ -61,7 +63,11 @@ export const mapServiceNowError: ErrorMapper = (response, request) => {
     details: body,
   }
   if (CANCELLED.test(body.message)) {
-    return new JunctionError({ ...fields, code: SERVICENOW_ERROR_CODES.transactionCancelled, retryable: false })
+    return new JunctionError({
+      ...fields,
+      code: SERVICENOW_ERROR_CODES.transactionCancelled,
+      retryable: false,
+    })
   }
   if (response.status === 403 && body.detail?.startsWith('Data Policy Exception'))
     return new ValidationError(fields)
@@ -126,7 +132,8 @@ function renamed(error: unknown): unknown {
   if (isJunctionError(error, 'MALFORMED_RESPONSE') && CANCELLED.test(snippet)) {
     return new JunctionError({
       code: SERVICENOW_ERROR_CODES.transactionCancelled,
-      message: 'the transaction quota cut the response short (Transaction cancelled: maximum execution time exceeded)',
+      message:
+        'the transaction quota cut the response short (Transaction cancelled: maximum execution time exceeded)',
       status: error.status,
       method: error.method,
       path: error.path,

@@ -43,10 +43,12 @@ type CoreOptions = ConnectorOptions<typeof servicenowOptionsShape>
 type CoreAuth = NonNullable<CoreOptions['auth']>
 type OAuthTypes = 'oauth2-password' | 'oauth2-refresh-token' | 'oauth2-client-credentials'
 
-/** An OAuth grant whose `tokenUrl` may be left out: it defaults to the instance's `/oauth_token.do`. */
+type WithOptionalTokenUrl<T> = T extends unknown ? Omit<T, 'tokenUrl'> & { tokenUrl?: string } : never
+
+/** Core's auth options, where an OAuth grant's `tokenUrl` may be left out: it defaults to the instance's `/oauth_token.do`. */
 export type ServiceNowAuth =
   | Exclude<CoreAuth, { type: OAuthTypes }>
-  | (Omit<Extract<CoreAuth, { type: OAuthTypes }>, 'tokenUrl'> & { tokenUrl?: string })
+  | WithOptionalTokenUrl<Extract<CoreAuth, { type: OAuthTypes }>>
 
 /** What `servicenow()` accepts: `instance` or `baseUrl`, plus auth. */
 export type ServiceNowOptions = Omit<CoreOptions, 'auth'> & { auth: ServiceNowAuth }

@@ -10,7 +10,11 @@ export const recordEnvelopeSchema = z.object({ result: record })
 export const listEnvelopeSchema = z.object({ result: z.array(record) })
 
 /** The response body checked against `schema`; a body of another shape is a `MALFORMED_RESPONSE`. */
-export function readBody<S extends z.ZodType>(schema: S, response: JunctionResponse, shape = 'a Table API envelope'): z.output<S> {
+export function readBody<S extends z.ZodType>(
+  schema: S,
+  response: JunctionResponse,
+  shape = 'a Table API envelope',
+): z.output<S> {
   return expectBody(schema, response, { system: 'servicenow', shape })
 }
 

@@ -41,17 +41,30 @@ const statsSchema = z.looseObject({
 const answerSchema = z.object({
   result: z.union([
     z.object({ stats: statsSchema }),
-    z.array(z.object({ stats: statsSchema, groupby_fields: z.array(z.object({ field: z.string(), value: z.string() })) })),
+    z.array(
+      z.object({
+        stats: statsSchema,
+        groupby_fields: z.array(z.object({ field: z.string(), value: z.string() })),
+      }),
+    ),
   ]),
 })
 
 /** `GET /api/now/stats/{table}`: counts, sums, averages, minima and maxima, optionally grouped. */
-export async function aggregate(ctx: ServiceNowContext, table: string, request: AggregateRequest): Promise<AggregateGroup[]> {
-  const query = request.raw === undefined ? buildEncodedQuery(request.where).join('^') : rawEncodedQuery(request.raw)
-  const list = (fields: readonly string[] | undefined) => (fields === undefined || fields.length === 0 ? undefined : fields.map(fieldName).join(','))
+export async function aggregate(
+  ctx: ServiceNowContext,
+  table: string,
+  request: AggregateRequest,
+): Promise<AggregateGroup[]> {
+  const query =
+    request.raw === undefined ? buildEncodedQuery(request.where).join('^') : rawEncodedQuery(request.raw)
+  const list = (fields: readonly string[] | undefined) =>
+    fields === undefined || fields.length === 0 ? undefined : fields.map(fieldName).join(',')
   checkFields(ctx, table, [
     ...queryFields(query),
-    ...[request.sum, request.avg, request.min, request.max, request.groupBy].flatMap((fields) => fields ?? []),
+    ...[request.sum, request.avg, request.min, request.max, request.groupBy].flatMap(
+      (fields) => fields ?? [],
+    ),
   ])
   const response = await ctx.request({
     path: `api/now/stats/${tableName(table)}`,

@@ -26,10 +26,18 @@ const SYS_ID = /^[0-9a-f]{32}$/
 const metadataSchema = z.record(z.string(), z.string())
 
 /** `POST /api/now/attachment/file`: the raw bytes streamed, `Content-Type` the file's own (mandatory, sheet §6.2). */
-export async function attach(ctx: ServiceNowContext, table: string, sysId: string, file: AttachmentUpload): Promise<AttachmentMetadata> {
+export async function attach(
+  ctx: ServiceNowContext,
+  table: string,
+  sysId: string,
+  file: AttachmentUpload,
+): Promise<AttachmentMetadata> {
   const id = checkedId(sysId)
   if (file.fileName === '' || file.contentType === '') {
-    throw new ValidationError({ message: 'servicenow attach: fileName and contentType are required', system: 'servicenow' })
+    throw new ValidationError({
+      message: 'servicenow attach: fileName and contentType are required',
+      system: 'servicenow',
+    })
   }
   const response = await ctx.request({
     method: 'POST',
@@ -42,10 +50,16 @@ export async function attach(ctx: ServiceNowContext, table: string, sysId: strin
 }
 
 /** The attachments of a record (metadata only). */
-export async function listAttachments(ctx: ServiceNowContext, table: string, sysId: string): Promise<AttachmentMetadata[]> {
+export async function listAttachments(
+  ctx: ServiceNowContext,
+  table: string,
+  sysId: string,
+): Promise<AttachmentMetadata[]> {
   const response = await ctx.request({
     path: 'api/now/attachment',
-    query: { sysparm_query: `table_name=${encodedQueryValue(tableName(table))}^table_sys_id=${checkedId(sysId)}` },
+    query: {
+      sysparm_query: `table_name=${encodedQueryValue(tableName(table))}^table_sys_id=${checkedId(sysId)}`,
+    },
     responseType: 'json',
   })
   return readBody(z.object({ result: z.array(metadataSchema) }), response, 'attachment metadata').result
@@ -73,7 +87,11 @@ export async function deleteAttachment(ctx: ServiceNowContext, attachmentId: str
 }
 
 function checkedId(id: string): string {
-  if (!SYS_ID.test(id)) throw new ValidationError({ message: 'servicenow: expected a sys_id (32 hex characters)', system: 'servicenow' })
+  if (!SYS_ID.test(id))
+    throw new ValidationError({
+      message: 'servicenow: expected a sys_id (32 hex characters)',
+      system: 'servicenow',
+    })
   return id
 }
 

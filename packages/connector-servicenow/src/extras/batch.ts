@@ -48,7 +48,10 @@ interface Item {
  * `unserviced_requests` are sent again (up to three rounds), then reported as failed. Not atomic:
  * ServiceNow has no transaction across items. Upserts need a read first and are refused here.
  */
-export async function runBatch(ctx: ServiceNowContext, operations: readonly BatchOperation[]): Promise<BatchResult[]> {
+export async function runBatch(
+  ctx: ServiceNowContext,
+  operations: readonly BatchOperation[],
+): Promise<BatchResult[]> {
   const results = new Map<number, BatchResult>()
   const items = new Map<string, { index: number; operation: BatchOperation; item: Item }>()
   for (const [index, operation] of operations.entries()) {
@@ -69,7 +72,10 @@ export async function runBatch(ctx: ServiceNowContext, operations: readonly Batc
         path: 'api/now/v1/batch',
         body: {
           type: 'json',
-          value: { batch_request_id: `${round}-${start}`, rest_requests: chunk.map((id) => items.get(id)?.item) },
+          value: {
+            batch_request_id: `${round}-${start}`,
+            rest_requests: chunk.map((id) => items.get(id)?.item),
+          },
         },
         responseType: 'json',
         // Reads and writes mixed: a lost answer must not become a second write.
@@ -80,7 +86,11 @@ export async function runBatch(ctx: ServiceNowContext, operations: readonly Batc
         const entry = items.get(served.id)
         if (entry !== undefined) results.set(entry.index, outcome(entry, served, response))
       }
-      unserviced.push(...answer.unserviced_requests.filter((id) => items.has(id) && !results.has(items.get(id)?.index ?? -1)))
+      unserviced.push(
+        ...answer.unserviced_requests.filter(
+          (id) => items.has(id) && !results.has(items.get(id)?.index ?? -1),
+        ),
+      )
     }
     waiting = unserviced
   }
@@ -117,7 +127,9 @@ function toItem(ctx: ServiceNowContext, id: string, operation: BatchOperation): 
     url: `${path}?${params}`,
     headers,
     exclude_response_headers: true,
-    ...(body === undefined ? {} : { body: Buffer.from(JSON.stringify(wireRecord(body, operation.entity))).toString('base64') }),
+    ...(body === undefined
+      ? {}
+      : { body: Buffer.from(JSON.stringify(wireRecord(body, operation.entity))).toString('base64') }),
   })
   switch (operation.op) {
     case 'get':
@@ -143,7 +155,8 @@ function outcome(
   served: z.output<typeof answerSchema>['serviced_requests'][number],
   outer: JunctionResponse,
 ): BatchResult {
-  const text = served.body === undefined || served.body === '' ? '' : Buffer.from(served.body, 'base64').toString('utf8')
+  const text =
+    served.body === undefined || served.body === '' ? '' : Buffer.from(served.body, 'base64').toString('utf8')
   let body: unknown
   try {
     body = text === '' ? undefined : JSON.parse(text)
@@ -162,12 +175,22 @@ function outcome(
       entry.operation.op === 'get' && served.status_code === 404
         ? undefined
         : (mapServiceNowError(inner, request) ??
-          new JunctionError({ code: 'HTTP_ERROR', message: `servicenow batch: item answered ${served.status_code}`, status: served.status_code, system: 'servicenow' }))
+          new JunctionError({
+            code: 'HTTP_ERROR',
+            message: `servicenow batch: item answered ${served.status_code}`,
+            status: served.status_code,
+            system: 'servicenow',
+          }))
     if (error !== undefined) return { ok: false, index: entry.index, error }
     return { ok: true, index: entry.index, id: undefined, record: undefined }
   }
   const record = entry.operation.op === 'delete' ? undefined : readBody(recordEnvelopeSchema, inner).result
-  const id = entry.operation.op === 'get' || entry.operation.op === 'delete' ? String(entry.operation.id) : entry.operation.op === 'update' ? String(entry.operation.update.id) : (record?.sys_id as string | undefined)
+  const id =
+    entry.operation.op === 'get' || entry.operation.op === 'delete'
+      ? String(entry.operation.id)
+      : entry.operation.op === 'update'
+        ? String(entry.operation.update.id)
+        : (record?.sys_id as string | undefined)
   return {
     ok: true,
     index: entry.index,
@@ -179,7 +202,12 @@ function outcome(
 
 function sysId(id: unknown): string {
   if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) {
-    throw new JunctionError({ code: 'VALIDATION_FAILED', message: 'servicenow batch: an id must be a sys_id', system: 'servicenow', operation: 'batch' })
+    throw new JunctionError({
+      code: 'VALIDATION_FAILED',
+      message: 'servicenow batch: an id must be a sys_id',
+      system: 'servicenow',
+      operation: 'batch',
+    })
   }
   return id
 }

@@ -33,25 +33,38 @@ export interface ServiceNowChangesOptions extends ChangesOptions {
  * table does not exist) deletes are skipped with a warning. A write landing later within a second
  * already read, with a smaller sys_id, is missed: `sys_updated_on` has one-second granularity.
  */
-export async function* readChanges(ctx: ServiceNowContext, table: string, options: ServiceNowChangesOptions): AsyncIterable<Change> {
+export async function* readChanges(
+  ctx: ServiceNowContext,
+  table: string,
+  options: ServiceNowChangesOptions,
+): AsyncIterable<Change> {
   tableName(table)
   const cursor = decodeCursor(options.cursor)
   const since = options.since === undefined ? undefined : serviceNowDateTime(options.since)
   const pageSize = options.pageSize ?? ctx.options.pageSize
   let position: ChangesCursor = cursor ?? { v: 1 }
   const start = startKey(position.upserts)
-  const filter = since !== undefined && cursor === undefined ? `sys_updated_on>=${encodedQueryValue(since)}` : ''
+  const filter =
+    since !== undefined && cursor === undefined ? `sys_updated_on>=${encodedQueryValue(since)}` : ''
   for await (const page of keysetPages(ctx, table, filter, 'sys_updated_on', start, undefined, pageSize)) {
     for (const row of page.rows) {
       const key = rowKey(row)
       position = { ...position, upserts: key }
-      yield { kind: 'upsert', id: key.id, record: row, changedAt: parseServiceNowDateTime(key.at), cursor: encodeCursor(position) }
+      yield {
+        kind: 'upsert',
+        id: key.id,
+        record: row,
+        changedAt: parseServiceNowDateTime(key.at),
+        cursor: encodeCursor(position),
+      }
     }
   }
   if (options.deletes === false) return
   const deleteFilter = [
     `tablename=${encodedQueryValue(table)}`,
-    ...(since !== undefined && position.deletes === undefined ? [`sys_created_on>=${encodedQueryValue(since)}`] : []),
+    ...(since !== undefined && position.deletes === undefined
+      ? [`sys_created_on>=${encodedQueryValue(since)}`]
+      : []),
   ].join('^')
   try {
     for await (const page of keysetPages(
@@ -75,8 +88,15 @@ export async function* readChanges(ctx: ServiceNowContext, table: string, option
       }
     }
   } catch (error) {
-    if (isJunctionError(error, 'FORBIDDEN') || isJunctionError(error, 'VALIDATION_FAILED') || isJunctionError(error, 'BAD_REQUEST')) {
-      ctx.logger.warn({ system: 'servicenow', table, code: (error as { code: string }).code }, 'servicenow changes: sys_audit_delete is not readable, deletes skipped')
+    if (
+      isJunctionError(error, 'FORBIDDEN') ||
+      isJunctionError(error, 'VALIDATION_FAILED') ||
+      isJunctionError(error, 'BAD_REQUEST')
+    ) {
+      ctx.logger.warn(
+        { system: 'servicenow', table, code: (error as { code: string }).code },
+        'servicenow changes: sys_audit_delete is not readable, deletes skipped',
+      )
       return
     }
     throw error
@@ -95,7 +115,11 @@ function rowKey(row: EntityRecord): { at: string; id: string } {
 
 function plain(value: unknown): string {
   if (typeof value === 'string') return value
-  if (typeof value === 'object' && value !== null && typeof (value as { value?: unknown }).value === 'string') {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { value?: unknown }).value === 'string'
+  ) {
     return (value as { value: string }).value
   }
   return ''
@@ -113,5 +137,9 @@ function decodeCursor(text: string | undefined): ChangesCursor | undefined {
   } catch {
     // Reported below as a validation error.
   }
-  throw new ValidationError({ message: 'servicenow changes: the cursor is not one this connector wrote', system: 'servicenow', operation: 'changes' })
+  throw new ValidationError({
+    message: 'servicenow changes: the cursor is not one this connector wrote',
+    system: 'servicenow',
+    operation: 'changes',
+  })
 }

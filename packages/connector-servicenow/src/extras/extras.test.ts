@@ -2,7 +2,11 @@ import { Readable } from 'node:stream'
 import type { Change } from '@junction/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ServiceNowConnector, servicenow } from '../servicenow-connector.js'
-import { type ServiceNowSimulator, type ServiceNowSimulatorOptions, servicenowSimulator } from '../testing/index.js'
+import {
+  type ServiceNowSimulator,
+  type ServiceNowSimulatorOptions,
+  servicenowSimulator,
+} from '../testing/index.js'
 
 const opened: Array<ServiceNowConnector | ServiceNowSimulator> = []
 afterEach(async () => {
@@ -68,7 +72,11 @@ describe('batch', () => {
   it('sends unserviced items again', async () => {
     const { sim, itsm } = setUp({ batchMaxServiced: 2 })
     const results = await itsm.batch(
-      Array.from({ length: 5 }, (_, index) => ({ op: 'create' as const, entity: 'incident', record: { short_description: `b${index}` } })),
+      Array.from({ length: 5 }, (_, index) => ({
+        op: 'create' as const,
+        entity: 'incident',
+        record: { short_description: `b${index}` },
+      })),
     )
     expect(results.every((result) => result.ok)).toBe(true)
     expect(sim.tables.count('incident')).toBe(5)
@@ -78,9 +86,19 @@ describe('batch', () => {
   it('fails items still unserviced after three rounds', async () => {
     const { itsm } = setUp({ batchMaxServiced: 1 })
     const results = await itsm.batch(
-      Array.from({ length: 5 }, (_, index) => ({ op: 'create' as const, entity: 'incident', record: { short_description: `b${index}` } })),
+      Array.from({ length: 5 }, (_, index) => ({
+        op: 'create' as const,
+        entity: 'incident',
+        record: { short_description: `b${index}` },
+      })),
     )
-    expect(results.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual(['ok', 'ok', 'ok', 'BATCH_UNSERVICED', 'BATCH_UNSERVICED'])
+    expect(results.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'BATCH_UNSERVICED',
+      'BATCH_UNSERVICED',
+    ])
   })
 })
 
@@ -89,7 +107,11 @@ describe('attachments', () => {
     const { sim, itsm } = setUp({ tables: { incident: [{ number: 'INC1' }] } })
     const id = String(sim.tables.rows('incident')[0]?.sys_id)
     const chunks = ['line one\n', 'line two\n']
-    const meta = await itsm.attach('incident', id, { fileName: 'log.txt', contentType: 'text/plain', body: Readable.from(chunks.map((chunk) => Buffer.from(chunk))) })
+    const meta = await itsm.attach('incident', id, {
+      fileName: 'log.txt',
+      contentType: 'text/plain',
+      body: Readable.from(chunks.map((chunk) => Buffer.from(chunk))),
+    })
     expect(meta).toMatchObject({ file_name: 'log.txt', size_bytes: '18', table_sys_id: id })
     expect(await itsm.attachments('incident', id)).toEqual([meta])
     const downloaded = await itsm.download(String(meta.sys_id))
@@ -104,7 +126,11 @@ describe('attachments', () => {
   it('refuses an attachment to a record that does not exist', async () => {
     const { itsm } = setUp()
     const error = await itsm
-      .attach('incident', '0123456789abcdef0123456789abcdef', { fileName: 'a.txt', contentType: 'text/plain', body: Buffer.from('x') })
+      .attach('incident', '0123456789abcdef0123456789abcdef', {
+        fileName: 'a.txt',
+        contentType: 'text/plain',
+        body: Buffer.from('x'),
+      })
       .catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404 })
   })
@@ -143,12 +169,16 @@ describe('changes', () => {
     sim.tables.insert('incident', { number: 'old' }, 'x')
     clock += 60_000
     const recent = sim.tables.insert('incident', { number: 'new' }, 'x')
-    const changes: Change[] = await collect(itsm.changes('incident', { since: new Date('2024-03-05T14:01:00Z'), deletes: false } as never))
+    const changes: Change[] = await collect(
+      itsm.changes('incident', { since: new Date('2024-03-05T14:01:00Z'), deletes: false } as never),
+    )
     expect(changes.map((change) => change.id)).toEqual([recent.sys_id])
   })
 
   it('refuses a cursor it did not write', async () => {
     const { itsm } = setUp()
-    await expect(collect(itsm.changes('incident', { cursor: 'nonsense' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await expect(collect(itsm.changes('incident', { cursor: 'nonsense' }))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
   })
 })

@@ -26,7 +26,11 @@ export type ImportResult = WriteResult & {
  * the transform's message); `inserted` / `updated` succeed with the target's sys_id and `created`;
  * `ignored` / `skipped` succeed with no id and a warning, since nothing was written and nothing failed.
  */
-export function importResult(index: number, transforms: readonly TransformOutcome[], stagingId?: string): ImportResult {
+export function importResult(
+  index: number,
+  transforms: readonly TransformOutcome[],
+  stagingId?: string,
+): ImportResult {
   const failed = transforms.find((transform) => transform.status === 'error')
   if (failed !== undefined) {
     return {
@@ -46,9 +50,18 @@ export function importResult(index: number, transforms: readonly TransformOutcom
       }),
     }
   }
-  const written = transforms.find((transform) => transform.status === 'inserted' || transform.status === 'updated')
+  const written = transforms.find(
+    (transform) => transform.status === 'inserted' || transform.status === 'updated',
+  )
   if (written !== undefined) {
-    return { ok: true, index, id: written.sysId, created: written.status === 'inserted', stagingId, transforms }
+    return {
+      ok: true,
+      index,
+      id: written.sysId,
+      created: written.status === 'inserted',
+      stagingId,
+      transforms,
+    }
   }
   if (transforms.length === 0) {
     return {
@@ -58,12 +71,15 @@ export function importResult(index: number, transforms: readonly TransformOutcom
       transforms,
       error: new JunctionError({
         code: 'IMPORT_ROW_FAILED',
-        message: 'servicenow import: no transform ran for this row (no transform map, or an ACL hid the result)',
+        message:
+          'servicenow import: no transform ran for this row (no transform map, or an ACL hid the result)',
         system: 'servicenow',
         operation: 'import',
       }),
     }
   }
-  const warnings = transforms.map((transform) => `${transform.status}${transform.message ? `: ${transform.message}` : ''}`)
+  const warnings = transforms.map(
+    (transform) => `${transform.status}${transform.message ? `: ${transform.message}` : ''}`,
+  )
   return { ok: true, index, id: undefined, stagingId, transforms, warnings }
 }

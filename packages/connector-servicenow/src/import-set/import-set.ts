@@ -4,7 +4,12 @@ import { encodedQueryValue, tableName } from '../query/encoded-query.js'
 import type { ServiceNowContext } from '../servicenow-context.js'
 import { readBody } from '../servicenow-responses.js'
 import { wireRecord } from '../table/wire-values.js'
-import { type ImportResult, importResult, type TransformOutcome, type TransformStatus } from './import-results.js'
+import {
+  type ImportResult,
+  importResult,
+  type TransformOutcome,
+  type TransformStatus,
+} from './import-results.js'
 
 /** How `importRows` writes into a staging table. */
 export interface ImportOptions {
@@ -39,7 +44,10 @@ const singleResponseSchema = z.object({
     .default([]),
 })
 
-const multipleResponseSchema = z.object({ import_set_id: z.string().min(1), multi_import_set_id: z.string().optional() })
+const multipleResponseSchema = z.object({
+  import_set_id: z.string().min(1),
+  multi_import_set_id: z.string().optional(),
+})
 
 /** Writes rows into a staging table and reports, per row, what the transform maps did with it. */
 export async function importRows(
@@ -60,7 +68,10 @@ export async function importRows(
         responseType: 'json',
       })
       // An ACL-filtered import can answer 201 with an empty body (KB3047115): no outcome to report.
-      const body = response.body === undefined ? { result: [] } : readBody(singleResponseSchema, response, 'an Import Set API answer')
+      const body =
+        response.body === undefined
+          ? { result: [] }
+          : readBody(singleResponseSchema, response, 'an Import Set API answer')
       const transforms = body.result.map(
         (entry): TransformOutcome => ({
           status: transformStatus(entry.status),
@@ -87,7 +98,10 @@ async function importMultiple(
 ): Promise<ImportResult[]> {
   const chunkSize = options.chunkSize ?? 200
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
-    throw new ValidationError({ message: 'servicenow import: chunkSize must be a positive integer', system: 'servicenow' })
+    throw new ValidationError({
+      message: 'servicenow import: chunkSize must be a positive integer',
+      system: 'servicenow',
+    })
   }
   const results: ImportResult[] = []
   for (let start = 0; start < rows.length; start += chunkSize) {
@@ -103,7 +117,9 @@ async function importMultiple(
       results.push(...(await settledRows(ctx, set, chunk.length, start, options)))
     } catch (error) {
       if (!(error instanceof JunctionError)) throw error
-      results.push(...chunk.map((_, offset) => ({ ok: false as const, index: start + offset, error, transforms: [] })))
+      results.push(
+        ...chunk.map((_, offset) => ({ ok: false as const, index: start + offset, error, transforms: [] })),
+      )
     }
   }
   return results
@@ -140,14 +156,19 @@ async function settledRows(
       path: 'api/now/table/sys_import_set_row',
       query: {
         sysparm_query: `sys_import_set=${encodedQueryValue(set)}^ORDERBYsys_import_row`,
-        sysparm_fields: 'sys_id,sys_import_row,sys_import_state,sys_import_state_comment,sys_row_error,sys_target_sys_id,sys_target_table,sys_transform_map',
+        sysparm_fields:
+          'sys_id,sys_import_row,sys_import_state,sys_import_state_comment,sys_row_error,sys_target_sys_id,sys_target_table,sys_transform_map',
         sysparm_exclude_reference_link: true,
         sysparm_limit: expected,
         sysparm_suppress_pagination_header: true,
       },
       responseType: 'json',
     })
-    const rows = readBody(z.object({ result: z.array(rowSchema) }), response, 'sys_import_set_row rows').result
+    const rows = readBody(
+      z.object({ result: z.array(rowSchema) }),
+      response,
+      'sys_import_set_row rows',
+    ).result
     const pending = rows.length < expected || rows.some((row) => !isTransformStatus(row.sys_import_state))
     if (!pending) {
       return rows.map((row) =>

@@ -5,7 +5,18 @@ import { conditionsOf, parseEncodedQuery } from '../testing/encoded-query-parser
 import { buildEncodedQuery, encodedCondition, encodedQueryValue, rawEncodedQuery } from './encoded-query.js'
 import { encodedQuery } from './encoded-query-builder.js'
 
-const PASSABLE = ["O'Neil", 'say "hi"', 'C:\\temp\\', 'line\nbreak\r\n', 'a=b', 'x@z', '100%_', "' OR 1=1 --", 'NQ', 'ORDERBYx']
+const PASSABLE = [
+  "O'Neil",
+  'say "hi"',
+  'C:\\temp\\',
+  'line\nbreak\r\n',
+  'a=b',
+  'x@z',
+  '100%_',
+  "' OR 1=1 --",
+  'NQ',
+  'ORDERBYx',
+]
 const validation = expect.objectContaining({ code: 'VALIDATION_FAILED' })
 
 describe('encodedQueryValue', () => {
@@ -13,20 +24,30 @@ describe('encodedQueryValue', () => {
     expect(encodedQueryValue(value)).toBe(value)
   })
 
-  it.each(['a^b', 'x^NQactive=true', '^ORDERBYsys_id', 'trailing^'])('refuses %j, which would add a clause', (value) => {
-    expect(() => encodedQueryValue(value)).toThrow(validation)
-  })
+  it.each(['a^b', 'x^NQactive=true', '^ORDERBYsys_id', 'trailing^'])(
+    'refuses %j, which would add a clause',
+    (value) => {
+      expect(() => encodedQueryValue(value)).toThrow(validation)
+    },
+  )
 
-  it.each(['javascript:gs.getUserID()', '  JavaScript:1'])('refuses %j, which the instance would evaluate', (value) => {
-    expect(() => encodedQueryValue(value)).toThrow(validation)
-  })
+  it.each(['javascript:gs.getUserID()', '  JavaScript:1'])(
+    'refuses %j, which the instance would evaluate',
+    (value) => {
+      expect(() => encodedQueryValue(value)).toThrow(validation)
+    },
+  )
 
   it('writes dates as UTC date-times, the form values are stored in', () => {
     expect(encodedQueryValue(new Date('2024-03-05T14:02:11.999Z'))).toBe('2024-03-05 14:02:11')
   })
 
   it('writes numbers and booleans as text', () => {
-    expect([encodedQueryValue(3), encodedQueryValue(1e21), encodedQueryValue(true)]).toEqual(['3', '1000000000000000000000', 'true'])
+    expect([encodedQueryValue(3), encodedQueryValue(1e21), encodedQueryValue(true)]).toEqual([
+      '3',
+      '1000000000000000000000',
+      'true',
+    ])
   })
 })
 
@@ -85,7 +106,9 @@ describe('buildEncodedQuery', () => {
   })
 
   it.each(PASSABLE)('round-trips %j through the simulator parser unchanged', (value) => {
-    const parsed = parseEncodedQuery([...buildEncodedQuery({ short_description: value, active: true }), 'ORDERBYsys_id'].join('^'))
+    const parsed = parseEncodedQuery(
+      [...buildEncodedQuery({ short_description: value, active: true }), 'ORDERBYsys_id'].join('^'),
+    )
     expect(conditionsOf(parsed)).toEqual([
       { field: 'short_description', operator: '=', value },
       { field: 'active', operator: '=', value: 'true' },
@@ -111,7 +134,9 @@ describe('no value can add a clause (property)', () => {
         }
         const parsed = parseEncodedQuery(`${text}^active=true`)
         expect(parsed.orderBy).toEqual([])
-        expect(parsed.groups).toEqual([[[{ field: name, operator, value }], [{ field: 'active', operator: '=', value: 'true' }]]])
+        expect(parsed.groups).toEqual([
+          [[{ field: name, operator, value }], [{ field: 'active', operator: '=', value: 'true' }]],
+        ])
       }),
       { numRuns: 2000 },
     )
@@ -147,18 +172,26 @@ describe('no value can add a clause (property)', () => {
   })
 
   it('a portable where of any values keeps its number of conditions', () => {
-    const literal = fc.oneof(anyText, fc.integer(), fc.boolean(), fc.date({ noInvalidDate: true, min: new Date(0) }))
+    const literal = fc.oneof(
+      anyText,
+      fc.integer(),
+      fc.boolean(),
+      fc.date({ noInvalidDate: true, min: new Date(0) }),
+    )
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('number', 'state', 'category', 'short_description'), literal), (where) => {
-        let parts: string[]
-        try {
-          parts = buildEncodedQuery(where)
-        } catch (error) {
-          expect(isJunctionError(error, 'VALIDATION_FAILED')).toBe(true)
-          return
-        }
-        expect(conditionsOf(parseEncodedQuery(parts.join('^')))).toHaveLength(Object.keys(where).length)
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom('number', 'state', 'category', 'short_description'), literal),
+        (where) => {
+          let parts: string[]
+          try {
+            parts = buildEncodedQuery(where)
+          } catch (error) {
+            expect(isJunctionError(error, 'VALIDATION_FAILED')).toBe(true)
+            return
+          }
+          expect(conditionsOf(parseEncodedQuery(parts.join('^')))).toHaveLength(Object.keys(where).length)
+        },
+      ),
     )
   })
 })
@@ -173,11 +206,15 @@ describe('encodedQuery builder', () => {
       .where('state', '=', 6)
       .orderBy('number')
       .orderBy('sys_created_on', 'desc').text
-    expect(text).toBe('active=true^ORpriorityIN1,2^assigned_toISEMPTY^NQstate=6^ORDERBYnumber^ORDERBYDESCsys_created_on')
+    expect(text).toBe(
+      'active=true^ORpriorityIN1,2^assigned_toISEMPTY^NQstate=6^ORDERBYnumber^ORDERBYDESCsys_created_on',
+    )
   })
 
   it('parses back into the groups it was built from', () => {
-    const parsed = parseEncodedQuery(encodedQuery().where('a', '=', 'x').or('b', '=', 'y').newQuery().where('c', 'LIKE', 'z').text)
+    const parsed = parseEncodedQuery(
+      encodedQuery().where('a', '=', 'x').or('b', '=', 'y').newQuery().where('c', 'LIKE', 'z').text,
+    )
     expect(parsed.groups).toEqual([
       [
         [
@@ -201,7 +238,9 @@ describe('encodedQuery builder', () => {
 
 describe('rawEncodedQuery', () => {
   it('passes a raw encoded query through, the explicit escape hatch', () => {
-    expect(rawEncodedQuery({ text: 'active=true^priority<=2^NQstate=6' })).toBe('active=true^priority<=2^NQstate=6')
+    expect(rawEncodedQuery({ text: 'active=true^priority<=2^NQstate=6' })).toBe(
+      'active=true^priority<=2^NQstate=6',
+    )
   })
 
   it('refuses params, which the dialect cannot bind safely', () => {

@@ -1,6 +1,6 @@
 import { ValidationError } from '@junction/core'
-import { listEnvelopeSchema, readBody } from '../servicenow-responses.js'
 import type { ServiceNowContext } from '../servicenow-context.js'
+import { listEnvelopeSchema, readBody } from '../servicenow-responses.js'
 
 /**
  * Checks field names against the table's columns when they are known (the `schemas` option, or a
@@ -54,7 +54,14 @@ export async function describeTable(ctx: ServiceNowContext, table: string): Prom
     label: text(row.column_label) || undefined,
   }))
   // Every table has its sys_* columns, even if the dictionary rows for them are not readable.
-  const names = new Set(['sys_id', 'sys_created_on', 'sys_created_by', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count'])
+  const names = new Set([
+    'sys_id',
+    'sys_created_on',
+    'sys_created_by',
+    'sys_updated_on',
+    'sys_updated_by',
+    'sys_mod_count',
+  ])
   for (const column of columns) names.add(column.name)
   if (columns.length > 0) ctx.state.schemas.set(table, names)
   return columns
@@ -62,7 +69,11 @@ export async function describeTable(ctx: ServiceNowContext, table: string): Prom
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value
-  if (typeof value === 'object' && value !== null && typeof (value as { value?: unknown }).value === 'string') {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { value?: unknown }).value === 'string'
+  ) {
     return (value as { value: string }).value
   }
   return ''

@@ -2,7 +2,11 @@ import type { EntityRecord } from '@junction/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ServiceNowConnector, servicenow } from '../servicenow-connector.js'
 import type { ServiceNowOptions } from '../servicenow-options.js'
-import { type ServiceNowSimulator, type ServiceNowSimulatorOptions, servicenowSimulator } from '../testing/index.js'
+import {
+  type ServiceNowSimulator,
+  type ServiceNowSimulatorOptions,
+  servicenowSimulator,
+} from '../testing/index.js'
 import { keysetQuery } from './table-read.js'
 
 const opened: Array<ServiceNowConnector | ServiceNowSimulator> = []
@@ -28,7 +32,8 @@ async function collect(iterable: AsyncIterable<EntityRecord>): Promise<EntityRec
   return records
 }
 
-const incidents = (count: number) => Array.from({ length: count }, (_, index) => ({ number: `INC${String(10_000 + index).padStart(7, '0')}` }))
+const incidents = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({ number: `INC${String(10_000 + index).padStart(7, '0')}` }))
 
 describe('keysetQuery', () => {
   it('starts without a key and sorts by it', () => {
@@ -36,11 +41,15 @@ describe('keysetQuery', () => {
   })
 
   it('ANDs the key onto every ^NQ group', () => {
-    expect(keysetQuery('a=1^NQb=2', 'sys_id', { kind: 'sys_id', id: 'f0' })).toBe('a=1^sys_id>f0^NQb=2^sys_id>f0^ORDERBYsys_id')
+    expect(keysetQuery('a=1^NQb=2', 'sys_id', { kind: 'sys_id', id: 'f0' })).toBe(
+      'a=1^sys_id>f0^NQb=2^sys_id>f0^ORDERBYsys_id',
+    )
   })
 
   it('pages sys_updated_on ties by sys_id', () => {
-    expect(keysetQuery('', 'sys_updated_on', { kind: 'sys_updated_on', at: '2024-03-05 14:02:11', id: 'ab' })).toBe(
+    expect(
+      keysetQuery('', 'sys_updated_on', { kind: 'sys_updated_on', at: '2024-03-05 14:02:11', id: 'ab' }),
+    ).toBe(
       'sys_updated_on>2024-03-05 14:02:11^NQsys_updated_on=2024-03-05 14:02:11^sys_id>ab^ORDERBYsys_updated_on^ORDERBYsys_id',
     )
   })
@@ -52,9 +61,15 @@ describe('keysetQuery', () => {
 
 describe('keyset paging', () => {
   it('reads a multi-page table by sys_id in order, none lost or repeated, without count queries when told', async () => {
-    const { sim, itsm, urls } = setUp({ tables: { incident: incidents(25) } }, { pageSize: 10, aclSafePaging: false })
+    const { sim, itsm, urls } = setUp(
+      { tables: { incident: incidents(25) } },
+      { pageSize: 10, aclSafePaging: false },
+    )
     const records = await collect(itsm.query('incident', { select: ['number'] }))
-    const expected = sim.tables.rows('incident').map((row) => String(row.sys_id)).sort()
+    const expected = sim.tables
+      .rows('incident')
+      .map((row) => String(row.sys_id))
+      .sort()
     expect(records.map((record) => record.sys_id)).toEqual(expected)
     // Three full pages, then the empty page that ends a keyset read without a count.
     expect(urls).toHaveLength(4)
@@ -72,17 +87,29 @@ describe('keyset paging', () => {
     const rows = incidents(25).map((row, index) => ({ ...row, sys_id: index.toString(16).padStart(32, '0') }))
     // The ten lowest sys_ids are hidden, so the whole first keyset window comes back empty.
     const hidden = new Set(rows.slice(0, 10).map((row) => row.sys_id))
-    const { sim, itsm } = setUp({ tables: { incident: rows }, hidden: (_table, row) => hidden.has(row.sys_id ?? '') }, { pageSize: 10 })
+    const { sim, itsm } = setUp(
+      { tables: { incident: rows }, hidden: (_table, row) => hidden.has(row.sys_id ?? '') },
+      { pageSize: 10 },
+    )
     const records = await collect(itsm.query('incident'))
     expect(records.map((record) => record.sys_id)).toEqual(rows.slice(10).map((row) => row.sys_id))
 
-    const naive = servicenow({ instance: 'acme', auth: sim.auth, dispatcher: sim.dispatcher, pageSize: 10, aclSafePaging: false })
+    const naive = servicenow({
+      instance: 'acme',
+      auth: sim.auth,
+      dispatcher: sim.dispatcher,
+      pageSize: 10,
+      aclSafePaging: false,
+    })
     opened.push(naive)
     expect(await collect(naive.query('incident'))).toEqual([])
   })
 
   it('pages by sys_updated_on then sys_id, so rows sharing a second are neither lost nor repeated', async () => {
-    const rows = incidents(12).map((row, index) => ({ ...row, sys_updated_on: `2024-03-05 14:00:0${index % 3}` }))
+    const rows = incidents(12).map((row, index) => ({
+      ...row,
+      sys_updated_on: `2024-03-05 14:00:0${index % 3}`,
+    }))
     const { itsm } = setUp({ tables: { incident: rows } }, { pageSize: 5, keyset: 'sys_updated_on' })
     const records = await collect(itsm.query('incident'))
     expect(new Set(records.map((record) => record.sys_id)).size).toBe(12)
@@ -101,7 +128,8 @@ describe('keyset paging', () => {
     const seen: string[] = []
     for await (const record of itsm.query('incident')) {
       seen.push(String(record.sys_id))
-      if (seen.length % 10 === 0) for (let i = 0; i < 5; i++) sim.tables.insert('incident', { short_description: 'late' }, 'other')
+      if (seen.length % 10 === 0)
+        for (let i = 0; i < 5; i++) sim.tables.insert('incident', { short_description: 'late' }, 'other')
     }
     expect(new Set(seen).size).toBe(seen.length)
     expect([...before].every((id) => seen.includes(id))).toBe(true)
@@ -118,17 +146,35 @@ describe('offset paging', () => {
 
   it('sorts by orderBy', async () => {
     const { itsm } = setUp({ tables: { incident: incidents(5) } }, { paging: 'offset', pageSize: 2 })
-    const records = await collect(itsm.query('incident', { orderBy: [{ field: 'number', direction: 'desc' }] }))
-    expect(records.map((record) => record.number)).toEqual(['INC0010004', 'INC0010003', 'INC0010002', 'INC0010001', 'INC0010000'])
+    const records = await collect(
+      itsm.query('incident', { orderBy: [{ field: 'number', direction: 'desc' }] }),
+    )
+    expect(records.map((record) => record.number)).toEqual([
+      'INC0010004',
+      'INC0010003',
+      'INC0010002',
+      'INC0010001',
+      'INC0010000',
+    ])
   })
 
   it('does not stop on a page an ACL emptied', async () => {
     const { itsm } = setUp(
-      { tables: { incident: incidents(9) }, hidden: (_table, row) => ['INC0010003', 'INC0010004', 'INC0010005'].includes(row.number ?? '') },
+      {
+        tables: { incident: incidents(9) },
+        hidden: (_table, row) => ['INC0010003', 'INC0010004', 'INC0010005'].includes(row.number ?? ''),
+      },
       { paging: 'offset', pageSize: 3 },
     )
     const records = await collect(itsm.query('incident', { orderBy: [{ field: 'number' }] }))
-    expect(records.map((record) => record.number)).toEqual(['INC0010000', 'INC0010001', 'INC0010002', 'INC0010006', 'INC0010007', 'INC0010008'])
+    expect(records.map((record) => record.number)).toEqual([
+      'INC0010000',
+      'INC0010001',
+      'INC0010002',
+      'INC0010006',
+      'INC0010007',
+      'INC0010008',
+    ])
   })
 
   it('repeats rows when rows are inserted before the offset meanwhile, which keyset paging avoids', async () => {
@@ -137,7 +183,8 @@ describe('offset paging', () => {
     for await (const record of itsm.query('incident')) {
       seen.push(String(record.sys_id))
       // sys_id 000… sorts first: each insert shifts every later page by one row.
-      if (seen.length % 5 === 0) sim.tables.insert('incident', { sys_id: `${String(seen.length).padStart(32, '0')}` }, 'other')
+      if (seen.length % 5 === 0)
+        sim.tables.insert('incident', { sys_id: `${String(seen.length).padStart(32, '0')}` }, 'other')
     }
     expect(new Set(seen).size).toBeLessThan(seen.length)
   })

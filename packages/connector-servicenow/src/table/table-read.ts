@@ -2,22 +2,44 @@ import {
   type EntityRecord,
   isJunctionError,
   JunctionError,
+  type JunctionResponse,
   type Query,
   type RecordId,
   ValidationError,
 } from '@junction/core'
-import { buildEncodedQuery, encodedQueryValue, fieldName, rawEncodedQuery, tableName } from '../query/encoded-query.js'
+import {
+  buildEncodedQuery,
+  encodedQueryValue,
+  fieldName,
+  rawEncodedQuery,
+  tableName,
+} from '../query/encoded-query.js'
 import { queryFields } from '../query/query-fields.js'
 import type { ServiceNowContext } from '../servicenow-context.js'
 import { SERVICENOW_ERROR_CODES } from '../servicenow-errors.js'
-import { listEnvelopeSchema, nextLink, readBody, recordEnvelopeSchema, totalCount } from '../servicenow-responses.js'
+import {
+  listEnvelopeSchema,
+  nextLink,
+  readBody,
+  recordEnvelopeSchema,
+  totalCount,
+} from '../servicenow-responses.js'
 import { checkFields } from './field-check.js'
 import { shapeParams } from './read-params.js'
 
 /** One row by sys_id, or undefined (404: missing, or hidden by an ACL). */
-export async function getRecord(ctx: ServiceNowContext, table: string, id: RecordId): Promise<EntityRecord | undefined> {
+export async function getRecord(
+  ctx: ServiceNowContext,
+  table: string,
+  id: RecordId,
+): Promise<EntityRecord | undefined> {
   if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) {
-    throw new ValidationError({ message: 'servicenow get: id must be a sys_id (32 hex characters)', system: 'servicenow', operation: 'get', entity: table })
+    throw new ValidationError({
+      message: 'servicenow get: id must be a sys_id (32 hex characters)',
+      system: 'servicenow',
+      operation: 'get',
+      entity: table,
+    })
   }
   try {
     const response = await ctx.request({
@@ -35,7 +57,11 @@ export async function getRecord(ctx: ServiceNowContext, table: string, id: Recor
 /** The filter of a query as encoded-query text (`where` or `raw`), its fields checked against the schema. */
 export function filterText(ctx: ServiceNowContext, table: string, q: Query): string {
   const text = q.raw === undefined ? buildEncodedQuery(q.where).join('^') : rawEncodedQuery(q.raw)
-  checkFields(ctx, table, [...queryFields(text), ...(q.select ?? []), ...(q.orderBy ?? []).map((o) => o.field)])
+  checkFields(ctx, table, [
+    ...queryFields(text),
+    ...(q.select ?? []),
+    ...(q.orderBy ?? []).map((o) => o.field),
+  ])
   return text
 }
 
@@ -121,7 +147,7 @@ export async function* keysetPages(
   let size = pageSize
   for (;;) {
     const query = keysetQuery(filter, kind, key)
-    let response
+    let response: JunctionResponse
     try {
       response = await ctx.request({
         path,
@@ -152,11 +178,17 @@ export async function* keysetPages(
 
 // Sheet §8.4: after a quota cancellation, retry with half the page, down to minPageSize.
 function smallerPage(ctx: ServiceNowContext, error: unknown, size: number): number {
-  if (!isJunctionError(error, SERVICENOW_ERROR_CODES.transactionCancelled) || size <= ctx.options.minPageSize) {
+  if (
+    !isJunctionError(error, SERVICENOW_ERROR_CODES.transactionCancelled) ||
+    size <= ctx.options.minPageSize
+  ) {
     throw error
   }
   const smaller = Math.max(ctx.options.minPageSize, Math.floor(size / 2))
-  ctx.logger.warn({ system: 'servicenow', from: size, to: smaller }, 'servicenow: transaction cancelled, halving the page')
+  ctx.logger.warn(
+    { system: 'servicenow', from: size, to: smaller },
+    'servicenow: transaction cancelled, halving the page',
+  )
   return smaller
 }
 
@@ -165,12 +197,22 @@ function smallerPage(ctx: ServiceNowContext, error: unknown, size: number): numb
  * shift the window. `paging: 'offset'` follows `Link: rel="next"` instead (sorted by `orderBy`, else
  * sys_id, since an unsorted offset read repeats and skips rows); a short or empty page ends neither.
  */
-export async function* queryRecords(ctx: ServiceNowContext, table: string, q: Query): AsyncIterable<EntityRecord> {
+export async function* queryRecords(
+  ctx: ServiceNowContext,
+  table: string,
+  q: Query,
+): AsyncIterable<EntityRecord> {
   const filter = filterText(ctx, table, q)
   const fields =
     q.select === undefined
       ? undefined
-      : [...new Set([...q.select.map(fieldName), 'sys_id', ...(ctx.options.keyset === 'sys_updated_on' ? ['sys_updated_on'] : [])])].join(',')
+      : [
+          ...new Set([
+            ...q.select.map(fieldName),
+            'sys_id',
+            ...(ctx.options.keyset === 'sys_updated_on' ? ['sys_updated_on'] : []),
+          ]),
+        ].join(',')
   const pageSize = Math.min(q.pageSize ?? ctx.options.pageSize, 10_000)
   let remaining = q.limit ?? Number.POSITIVE_INFINITY
   if (remaining <= 0) return
@@ -187,7 +229,15 @@ export async function* queryRecords(ctx: ServiceNowContext, table: string, q: Qu
       entity: table,
     })
   }
-  for await (const page of keysetPages(ctx, table, filter, ctx.options.keyset, undefined, fields, Math.min(pageSize, remaining))) {
+  for await (const page of keysetPages(
+    ctx,
+    table,
+    filter,
+    ctx.options.keyset,
+    undefined,
+    fields,
+    Math.min(pageSize, remaining),
+  )) {
     for (const row of page.rows) {
       yield row
       if (--remaining <= 0) return
@@ -204,14 +254,16 @@ async function* offsetPages(
   pageSize: number,
   limit: number,
 ): AsyncIterable<EntityRecord> {
-  const order = (q.orderBy ?? []).map(({ field, direction }) => `${direction === 'desc' ? 'ORDERBYDESC' : 'ORDERBY'}${fieldName(field)}`)
+  const order = (q.orderBy ?? []).map(
+    ({ field, direction }) => `${direction === 'desc' ? 'ORDERBYDESC' : 'ORDERBY'}${fieldName(field)}`,
+  )
   const sorted = /(?:^|\^)ORDERBY/.test(filter) || order.length > 0
   const text = [filter, ...order, ...(sorted ? [] : ['ORDERBYsys_id'])].filter(Boolean).join('^')
   let remaining = limit
   let offset = 0
   let size = Math.min(pageSize, remaining)
   for (;;) {
-    let response
+    let response: JunctionResponse
     try {
       response = await ctx.request({
         path: `api/now/table/${tableName(table)}`,

@@ -19,7 +19,11 @@ import { wireRecord } from './wire-values.js'
 // One call per record, in order: the Table API processes only the first record of a body (sheet §0).
 
 /** POST per record: 201 with the record (or, with `skipResponseBody`, its `Location`). */
-export function createRecords(ctx: ServiceNowContext, table: string, records: readonly EntityRecord[]): Promise<WriteResult[]> {
+export function createRecords(
+  ctx: ServiceNowContext,
+  table: string,
+  records: readonly EntityRecord[],
+): Promise<WriteResult[]> {
   const path = `api/now/table/${tableName(table)}`
   return writeEach(records, async (record) => {
     const response = await ctx.request({
@@ -35,7 +39,11 @@ export function createRecords(ctx: ServiceNowContext, table: string, records: re
 }
 
 /** PATCH per record: 200 with the full record after the update. */
-export function updateRecords(ctx: ServiceNowContext, table: string, updates: readonly RecordUpdate[]): Promise<WriteResult[]> {
+export function updateRecords(
+  ctx: ServiceNowContext,
+  table: string,
+  updates: readonly RecordUpdate[],
+): Promise<WriteResult[]> {
   return writeEach(updates, async (update) => {
     const id = sysIdOf(update.id, table)
     const response = await ctx.request({
@@ -52,7 +60,11 @@ export function updateRecords(ctx: ServiceNowContext, table: string, updates: re
 }
 
 /** DELETE per record: 204. */
-export function deleteRecords(ctx: ServiceNowContext, table: string, ids: readonly RecordId[]): Promise<WriteResult[]> {
+export function deleteRecords(
+  ctx: ServiceNowContext,
+  table: string,
+  ids: readonly RecordId[],
+): Promise<WriteResult[]> {
   return writeEach(ids, async (raw) => {
     const id = sysIdOf(raw, table)
     await ctx.request({ method: 'DELETE', path: `api/now/table/${tableName(table)}/${id}` })
@@ -76,7 +88,11 @@ export function upsertRecords(
   return writeEach(records, async (record) => {
     const value = record[key]
     if (typeof value !== 'string' && typeof value !== 'number') {
-      throw new ValidationError({ message: `servicenow upsert: each record needs a ${key} to match on`, system: 'servicenow', entity: table })
+      throw new ValidationError({
+        message: `servicenow upsert: each record needs a ${key} to match on`,
+        system: 'servicenow',
+        entity: table,
+      })
     }
     const found = await ctx.request({
       path,
@@ -92,7 +108,11 @@ export function upsertRecords(
     })
     const matches = readBody(listEnvelopeSchema, found).result
     if (matches.length > 1) {
-      throw new ConflictError({ message: `servicenow upsert: more than one ${table} row has this ${key}`, system: 'servicenow', entity: table })
+      throw new ConflictError({
+        message: `servicenow upsert: more than one ${table} row has this ${key}`,
+        system: 'servicenow',
+        entity: table,
+      })
     }
     const existing = matches[0]?.sys_id
     const response = await ctx.request({
@@ -103,7 +123,11 @@ export function upsertRecords(
       body: { type: 'json', value: wireRecord(record, table) },
       responseType: 'json',
     })
-    return { ok: true, id: typeof existing === 'string' ? existing : writtenId(ctx, response), created: existing === undefined }
+    return {
+      ok: true,
+      id: typeof existing === 'string' ? existing : writtenId(ctx, response),
+      created: existing === undefined,
+    }
   })
 }
 
@@ -126,7 +150,11 @@ function writtenId(ctx: ServiceNowContext, response: JunctionResponse): string |
 
 function sysIdOf(id: RecordId, table: string): string {
   if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) {
-    throw new ValidationError({ message: 'servicenow: a record id must be a sys_id (32 hex characters)', system: 'servicenow', entity: table })
+    throw new ValidationError({
+      message: 'servicenow: a record id must be a sys_id (32 hex characters)',
+      system: 'servicenow',
+      entity: table,
+    })
   }
   return id
 }

@@ -1,7 +1,15 @@
 import { convert, type EntityRecord, type TransformIssue } from '@junction/core'
 
 /** How to read a column: the Table API sends every value as a string, `""` for empty (sheet §0). */
-export type ColumnKind = 'string' | 'integer' | 'decimal' | 'boolean' | 'date_time' | 'date' | 'sys_id' | 'display'
+export type ColumnKind =
+  | 'string'
+  | 'integer'
+  | 'decimal'
+  | 'boolean'
+  | 'date_time'
+  | 'date'
+  | 'sys_id'
+  | 'display'
 
 const CONVERTERS = {
   string: convert.snValue,

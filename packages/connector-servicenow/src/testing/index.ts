@@ -22,6 +22,11 @@ export {
   servicenowSimulator,
 } from './servicenow-simulator.js'
 /** The simulated instance's tables. */
-export { ServiceNowTables, type ServiceNowTablesOptions, type StoredRow, TableFault } from './servicenow-tables.js'
+export {
+  ServiceNowTables,
+  type ServiceNowTablesOptions,
+  type StoredRow,
+  TableFault,
+} from './servicenow-tables.js'
 /** Table definitions of the simulated instance. */
 export type { ColumnSpec, ColumnType, TableSpec } from './table-schemas.js'

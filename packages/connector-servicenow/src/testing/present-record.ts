@@ -47,7 +47,8 @@ function presentValue(
     const link = `${how.origin}/api/now/table/${spec.reference}/${value}`
     const withLink = how.excludeReferenceLink ? {} : { link }
     if (how.displayValue === 'false') return how.excludeReferenceLink ? value : { link, value }
-    if (how.displayValue === 'true') return how.excludeReferenceLink ? display : { display_value: display, ...withLink }
+    if (how.displayValue === 'true')
+      return how.excludeReferenceLink ? display : { display_value: display, ...withLink }
     return { display_value: display, ...withLink, value }
   }
   if (how.displayValue === 'false') return value

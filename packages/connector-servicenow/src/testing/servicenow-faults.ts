@@ -14,7 +14,12 @@ const CANCELLED = 'Transaction cancelled: maximum execution time exceeded'
 export const serviceNowFaults = {
   /** A hibernating developer instance: 200 with an HTML page (sheet §7.2). */
   hibernating(match?: FaultMatch): Fault {
-    return { match, status: 200, headers: { 'content-type': 'text/html;charset=UTF-8' }, body: HIBERNATING_PAGE }
+    return {
+      match,
+      status: 200,
+      headers: { 'content-type': 'text/html;charset=UTF-8' },
+      body: HIBERNATING_PAGE,
+    }
   },
   /**
    * The transaction quota cutting a call (sheet §8.2). The HTTP status is not established (UNVERIFIED):
@@ -45,7 +50,12 @@ export const serviceNowFaults = {
   },
   /** The API_INT semaphore pool and its queue are full: 429 without rate-limit headers (sheet §8.3, UNVERIFIED body). */
   semaphoresExhausted(match?: FaultMatch, retryAfter?: number): Fault {
-    return { match, status: 429, ...(retryAfter === undefined ? {} : { retryAfter }), body: 'Too Many Requests' }
+    return {
+      match,
+      status: 429,
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+      body: 'Too Many Requests',
+    }
   },
   /** Too many requests queued on one session: GET 202 with an empty body (sheet §1.5). */
   sessionQueueFull(match?: FaultMatch): Fault {

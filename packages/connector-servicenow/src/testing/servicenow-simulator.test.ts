@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type ServiceNowSimulator, type ServiceNowSimulatorOptions, servicenowSimulator } from './servicenow-simulator.js'
+import {
+  type ServiceNowSimulator,
+  type ServiceNowSimulatorOptions,
+  servicenowSimulator,
+} from './servicenow-simulator.js'
 
 const opened: ServiceNowSimulator[] = []
 afterEach(async () => {
@@ -7,6 +11,10 @@ afterEach(async () => {
 })
 
 const ORIGIN = 'https://dev00001.service-now.com'
+
+// Loosely typed on purpose: the tests read the wire shapes they assert.
+// biome-ignore lint/suspicious/noExplicitAny: wire bodies of many shapes
+type Answer = any
 
 // Raw calls with fetch through the simulator's undici dispatcher, to see the wire as any client would.
 function instance(options: ServiceNowSimulatorOptions = {}) {
@@ -17,14 +25,23 @@ function instance(options: ServiceNowSimulatorOptions = {}) {
     const headers = new Headers(init.headers)
     if (init.auth !== null) headers.set('authorization', init.auth ?? basic)
     headers.set('accept', 'application/json')
-    const response = await fetch(`${ORIGIN}${path}`, { ...init, headers, dispatcher: sim.dispatcher } as RequestInit)
+    const response = await fetch(`${ORIGIN}${path}`, {
+      ...init,
+      headers,
+      dispatcher: sim.dispatcher,
+    } as unknown as RequestInit)
     const text = await response.text()
-    return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as any) }
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === '' ? undefined : (JSON.parse(text) as Answer),
+    }
   }
   return { sim, call }
 }
 
-const incidents = (count: number) => Array.from({ length: count }, (_, index) => ({ number: `INC${1000 + index}` }))
+const incidents = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({ number: `INC${1000 + index}` }))
 const links = (header: string | null) =>
   Object.fromEntries(
     String(header)
@@ -49,15 +66,25 @@ describe('servicenowSimulator: Table API reads', () => {
 
   it('leaves out Link with sysparm_suppress_pagination_header and X-Total-Count with sysparm_no_count', async () => {
     const { call } = instance({ tables: { incident: incidents(2) } })
-    const page = await call('/api/now/table/incident?sysparm_suppress_pagination_header=true&sysparm_no_count=true')
+    const page = await call(
+      '/api/now/table/incident?sysparm_suppress_pagination_header=true&sysparm_no_count=true',
+    )
     expect(page.headers.get('link')).toBeNull()
     expect(page.headers.get('x-total-count')).toBeNull()
   })
 
   it('returns every value as a string, empty as ""', async () => {
-    const { call } = instance({ tables: { incident: [{ reassignment_count: 1, active: true, closed_at: null }] } })
+    const { call } = instance({
+      tables: { incident: [{ reassignment_count: 1, active: true, closed_at: null }] },
+    })
     const [row] = (await call('/api/now/table/incident')).body.result
-    expect(row).toMatchObject({ reassignment_count: '1', active: 'true', closed_at: '', sys_mod_count: '0', caller_id: '' })
+    expect(row).toMatchObject({
+      reassignment_count: '1',
+      active: 'true',
+      closed_at: '',
+      sys_mod_count: '0',
+      caller_id: '',
+    })
     expect(row.sys_id).toMatch(/^[0-9a-f]{32}$/)
   })
 
@@ -79,17 +106,32 @@ describe('servicenowSimulator: Table API reads', () => {
 
   it('evaluates ^OR against the condition before it and ^NQ as an OR of groups', async () => {
     const { call } = instance({
-      tables: { incident: [{ number: 'A', state: '1' }, { number: 'B', state: '2' }, { number: 'C', state: '6' }] },
+      tables: {
+        incident: [
+          { number: 'A', state: '1' },
+          { number: 'B', state: '2' },
+          { number: 'C', state: '6' },
+        ],
+      },
     })
-    const or = await call(`/api/now/table/incident?sysparm_query=${encodeURIComponent('number=A^ORnumber=C^state=6')}`)
+    const or = await call(
+      `/api/now/table/incident?sysparm_query=${encodeURIComponent('number=A^ORnumber=C^state=6')}`,
+    )
     expect(or.body.result.map((row: { number: string }) => row.number)).toEqual(['C'])
-    const nq = await call(`/api/now/table/incident?sysparm_query=${encodeURIComponent('number=A^NQstate=2^ORDERBYDESCnumber')}`)
+    const nq = await call(
+      `/api/now/table/incident?sysparm_query=${encodeURIComponent('number=A^NQstate=2^ORDERBYDESCnumber')}`,
+    )
     expect(nq.body.result.map((row: { number: string }) => row.number)).toEqual(['B', 'A'])
   })
 
   it('evaluates LIKE, STARTSWITH, IN and ISEMPTY', async () => {
     const { call } = instance({
-      tables: { incident: [{ short_description: 'VPN down', category: 'network', close_code: 'Solved' }, { short_description: 'Printer' }] },
+      tables: {
+        incident: [
+          { short_description: 'VPN down', category: 'network', close_code: 'Solved' },
+          { short_description: 'Printer' },
+        ],
+      },
     })
     const query = async (text: string) =>
       (await call(`/api/now/table/incident?sysparm_query=${encodeURIComponent(text)}`)).body.result.map(
@@ -103,7 +145,9 @@ describe('servicenowSimulator: Table API reads', () => {
 
   it('answers syntax it does not implement with a 400 in the error envelope', async () => {
     const { call } = instance()
-    const answer = await call(`/api/now/table/incident?sysparm_query=${encodeURIComponent('caller_id=javascript:gs.getUserID()')}`)
+    const answer = await call(
+      `/api/now/table/incident?sysparm_query=${encodeURIComponent('caller_id=javascript:gs.getUserID()')}`,
+    )
     expect(answer.status).toBe(400)
     expect(answer.body).toMatchObject({ error: { message: expect.any(String) }, status: 'failure' })
   })
@@ -116,7 +160,9 @@ describe('servicenowSimulator: Table API reads', () => {
     const first = await call('/api/now/table/incident?sysparm_limit=3&sysparm_query=ORDERBYnumber')
     expect(first.body.result).toEqual([])
     expect(first.headers.get('x-total-count')).toBe('6')
-    const second = await call('/api/now/table/incident?sysparm_limit=3&sysparm_offset=3&sysparm_query=ORDERBYnumber')
+    const second = await call(
+      '/api/now/table/incident?sysparm_limit=3&sysparm_offset=3&sysparm_query=ORDERBYnumber',
+    )
     expect(second.body.result).toHaveLength(3)
   })
 })
@@ -125,8 +171,13 @@ describe('servicenowSimulator: value shapes (sheet §2.3)', () => {
   function seeded() {
     const { sim, call } = instance({ timeZoneOffsetMinutes: -480 })
     const user = sim.tables.insert('sys_user', { name: 'Abel Tuter', user_name: 'abel.tuter' }, 'admin')
-    sim.tables.insert('incident', { number: 'INC0010042', state: '1', caller_id: user.sys_id, opened_at: '2024-03-05 14:02:11' }, 'admin')
-    const url = (params: string) => `/api/now/table/incident?sysparm_fields=number,state,caller_id,opened_at,assigned_to&${params}`
+    sim.tables.insert(
+      'incident',
+      { number: 'INC0010042', state: '1', caller_id: user.sys_id, opened_at: '2024-03-05 14:02:11' },
+      'admin',
+    )
+    const url = (params: string) =>
+      `/api/now/table/incident?sysparm_fields=number,state,caller_id,opened_at,assigned_to&${params}`
     return { call, url, userId: user.sys_id }
   }
 
@@ -143,14 +194,19 @@ describe('servicenowSimulator: value shapes (sheet §2.3)', () => {
     const { call, url } = seeded()
     const [row] = (await call(url('sysparm_display_value=true'))).body.result
     expect(row).toMatchObject({ state: 'New', opened_at: '2024-03-05 06:02:11' })
-    expect(row.caller_id).toEqual({ display_value: 'Abel Tuter', link: expect.stringContaining('/sys_user/') })
-    const [bare] = (await call(url('sysparm_display_value=true&sysparm_exclude_reference_link=true'))).body.result
+    expect(row.caller_id).toEqual({
+      display_value: 'Abel Tuter',
+      link: expect.stringContaining('/sys_user/'),
+    })
+    const [bare] = (await call(url('sysparm_display_value=true&sysparm_exclude_reference_link=true'))).body
+      .result
     expect(bare.caller_id).toBe('Abel Tuter')
   })
 
   it('shows both with sysparm_display_value=all', async () => {
     const { call, url, userId } = seeded()
-    const [row] = (await call(url('sysparm_display_value=all&sysparm_exclude_reference_link=true'))).body.result
+    const [row] = (await call(url('sysparm_display_value=all&sysparm_exclude_reference_link=true'))).body
+      .result
     expect(row).toEqual({
       number: { display_value: 'INC0010042', value: 'INC0010042' },
       state: { display_value: 'New', value: '1' },
@@ -176,8 +232,15 @@ describe('servicenowSimulator: Table API writes', () => {
       body: JSON.stringify({ short_description: 'VPN', impact: '2', urgency: '1', unknown_field: 'x' }),
     })
     expect(created.status).toBe(201)
-    expect(created.headers.get('location')).toBe(`${ORIGIN}/api/now/table/incident/${created.body.result.sys_id}`)
-    expect(created.body.result).toMatchObject({ number: 'INC0010001', priority: '2', state: '1', sys_mod_count: '0' })
+    expect(created.headers.get('location')).toBe(
+      `${ORIGIN}/api/now/table/incident/${created.body.result.sys_id}`,
+    )
+    expect(created.body.result).toMatchObject({
+      number: 'INC0010001',
+      priority: '2',
+      state: '1',
+      sys_mod_count: '0',
+    })
     expect(created.body.result).not.toHaveProperty('unknown_field')
   })
 
@@ -212,7 +275,13 @@ describe('servicenowSimulator: Table API writes', () => {
     const answer = await call('/api/now/table/incident/0123456789abcdef0123456789abcdef')
     expect(answer).toMatchObject({
       status: 404,
-      body: { error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" }, status: 'failure' },
+      body: {
+        error: {
+          message: 'No Record found',
+          detail: "Record doesn't exist or ACL restricts the record retrieval",
+        },
+        status: 'failure',
+      },
     })
   })
 })
@@ -229,7 +298,9 @@ describe('servicenowSimulator: auth and limits', () => {
 
   it('accepts an API key as header or query parameter', async () => {
     const { call } = instance({ apiKey: 'key-1' })
-    expect((await call('/api/now/table/incident', { auth: null, headers: { 'x-sn-apikey': 'key-1' } })).status).toBe(200)
+    expect(
+      (await call('/api/now/table/incident', { auth: null, headers: { 'x-sn-apikey': 'key-1' } })).status,
+    ).toBe(200)
     expect((await call('/api/now/table/incident?x-sn-apikey=key-1', { auth: null })).status).toBe(200)
   })
 
@@ -243,17 +314,37 @@ describe('servicenowSimulator: auth and limits', () => {
     })
     const granted = await call(
       '/oauth_token.do',
-      form({ grant_type: 'password', client_id: 'cid', client_secret: 'secret', username: 'junction.sim', password: 'sim-password' }),
+      form({
+        grant_type: 'password',
+        client_id: 'cid',
+        client_secret: 'secret',
+        username: 'junction.sim',
+        password: 'sim-password',
+      }),
     )
     expect(granted.body).toMatchObject({ token_type: 'Bearer', expires_in: 1799, scope: 'useraccount' })
     const again = await call(
       '/oauth_token.do',
-      form({ grant_type: 'password', client_id: 'cid', client_secret: 'secret', username: 'junction.sim', password: 'sim-password' }),
+      form({
+        grant_type: 'password',
+        client_id: 'cid',
+        client_secret: 'secret',
+        username: 'junction.sim',
+        password: 'sim-password',
+      }),
     )
     expect(again.body.access_token).toBe(granted.body.access_token)
-    expect((await call('/api/now/table/incident', { auth: `Bearer ${granted.body.access_token}` })).status).toBe(200)
-    const disabled = await call('/oauth_token.do', form({ grant_type: 'client_credentials', client_id: 'cid', client_secret: 'secret' }))
-    expect(disabled).toMatchObject({ status: 401, body: { error_description: 'access_denied', error: 'server_error' } })
+    expect(
+      (await call('/api/now/table/incident', { auth: `Bearer ${granted.body.access_token}` })).status,
+    ).toBe(200)
+    const disabled = await call(
+      '/oauth_token.do',
+      form({ grant_type: 'client_credentials', client_id: 'cid', client_secret: 'secret' }),
+    )
+    expect(disabled).toMatchObject({
+      status: 401,
+      body: { error_description: 'access_denied', error: 'server_error' },
+    })
   })
 
   it('trips a rate-limit rule with 429, Retry-After and the X-RateLimit headers', async () => {
@@ -266,7 +357,10 @@ describe('servicenowSimulator: auth and limits', () => {
     expect(limited.status).toBe(429)
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000)
-    expect(limited.body.error).toEqual({ message: 'Rate limit exceeded', detail: 'Rate limit of 2 requests per hour for Table API exceeded' })
+    expect(limited.body.error).toEqual({
+      message: 'Rate limit exceeded',
+      detail: 'Rate limit of 2 requests per hour for Table API exceeded',
+    })
   })
 })
 
@@ -274,18 +368,34 @@ describe('servicenowSimulator: other APIs', () => {
   it('transforms an Import Set row synchronously with one result per transform map', async () => {
     const { call } = instance()
     const post = (body: unknown) =>
-      call('/api/now/import/u_incident_import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      call('/api/now/import/u_incident_import', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
     const inserted = await post({ u_number: 'INC0099001', u_short_description: 'Disk full', u_urgency: '1' })
     expect(inserted.status).toBe(201)
     expect(inserted.body).toMatchObject({
       import_set: expect.stringMatching(/^ISET\d{7}$/),
       staging_table: 'u_incident_import',
-      result: [{ transform_map: 'Incident import', table: 'incident', status: 'inserted', display_value: 'INC0099001' }],
+      result: [
+        {
+          transform_map: 'Incident import',
+          table: 'incident',
+          status: 'inserted',
+          display_value: 'INC0099001',
+        },
+      ],
     })
     const updated = await post({ u_number: 'INC0099001', u_short_description: 'Disk still full' })
-    expect(updated.body.result[0]).toMatchObject({ status: 'updated', sys_id: inserted.body.result[0].sys_id })
+    expect(updated.body.result[0]).toMatchObject({
+      status: 'updated',
+      sys_id: inserted.body.result[0].sys_id,
+    })
     expect((await post({ u_number: 'INC0099002' })).body.result[0]).toMatchObject({ status: 'ignored' })
-    expect((await post({ u_number: 'INC0099003', u_short_description: 'x', u_urgency: '9' })).body.result[0]).toMatchObject({
+    expect(
+      (await post({ u_number: 'INC0099003', u_short_description: 'x', u_urgency: '9' })).body.result[0],
+    ).toMatchObject({
       status: 'error',
       error_message: expect.stringContaining('Choice rejected'),
     })
@@ -298,7 +408,10 @@ describe('servicenowSimulator: other APIs', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ records: [{ Number: 'INC0088001', 'Short description': 'A' }] }),
     })
-    expect(answer.body).toEqual({ import_set_id: expect.stringMatching(/^[0-9a-f]{32}$/), multi_import_set_id: expect.any(String) })
+    expect(answer.body).toEqual({
+      import_set_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      multi_import_set_id: expect.any(String),
+    })
     expect(sim.tables.rows('sys_import_set_row')[0]?.sys_import_state).toBe('pending')
     await sim.imports.settle()
     expect(sim.tables.rows('sys_import_set_row')[0]?.sys_import_state).toBe('inserted')
@@ -306,14 +419,28 @@ describe('servicenowSimulator: other APIs', () => {
 
   it('aggregates with all numbers as strings, grouped as an array', async () => {
     const { call } = instance({
-      tables: { incident: [{ state: '1', reassignment_count: 1 }, { state: '1', reassignment_count: 2 }, { state: '2', reassignment_count: 0 }] },
+      tables: {
+        incident: [
+          { state: '1', reassignment_count: 1 },
+          { state: '1', reassignment_count: 2 },
+          { state: '2', reassignment_count: 0 },
+        ],
+      },
     })
     const plain = await call('/api/now/stats/incident?sysparm_count=true')
     expect(plain.body).toEqual({ result: { stats: { count: '3' } } })
-    const grouped = await call('/api/now/stats/incident?sysparm_count=true&sysparm_avg_fields=reassignment_count&sysparm_group_by=state')
+    const grouped = await call(
+      '/api/now/stats/incident?sysparm_count=true&sysparm_avg_fields=reassignment_count&sysparm_group_by=state',
+    )
     expect(grouped.body.result).toEqual([
-      { stats: { count: '2', avg: { reassignment_count: '1.5000' } }, groupby_fields: [{ field: 'state', value: '1' }] },
-      { stats: { count: '1', avg: { reassignment_count: '0.0000' } }, groupby_fields: [{ field: 'state', value: '2' }] },
+      {
+        stats: { count: '2', avg: { reassignment_count: '1.5000' } },
+        groupby_fields: [{ field: 'state', value: '1' }],
+      },
+      {
+        stats: { count: '1', avg: { reassignment_count: '0.0000' } },
+        groupby_fields: [{ field: 'state', value: '2' }],
+      },
     ])
   })
 
@@ -325,12 +452,22 @@ describe('servicenowSimulator: other APIs', () => {
       body: JSON.stringify({
         batch_request_id: '42',
         rest_requests: [
-          { id: 'a1', method: 'POST', url: '/api/now/table/incident', headers: [{ name: 'Content-Type', value: 'application/json' }], body: Buffer.from('{"short_description":"Disk full"}').toString('base64') },
+          {
+            id: 'a1',
+            method: 'POST',
+            url: '/api/now/table/incident',
+            headers: [{ name: 'Content-Type', value: 'application/json' }],
+            body: Buffer.from('{"short_description":"Disk full"}').toString('base64'),
+          },
           { id: 'a2', method: 'GET', url: '/api/now/table/incident?sysparm_limit=1', headers: [] },
         ],
       }),
     })
-    expect(answer.body).toMatchObject({ batch_request_id: '42', serviced_requests: [{ id: 'a1', status_code: 201 }], unserviced_requests: ['a2'] })
+    expect(answer.body).toMatchObject({
+      batch_request_id: '42',
+      serviced_requests: [{ id: 'a1', status_code: 201 }],
+      unserviced_requests: ['a2'],
+    })
     const inner = JSON.parse(Buffer.from(answer.body.serviced_requests[0].body, 'base64').toString('utf8'))
     expect(inner.result.short_description).toBe('Disk full')
   })
@@ -338,17 +475,26 @@ describe('servicenowSimulator: other APIs', () => {
   it('stores an attachment and gives it back with X-Attachment-Metadata', async () => {
     const { sim, call } = instance({ tables: { incident: incidents(1) } })
     const [row] = sim.tables.rows('incident')
-    const created = await call(`/api/now/attachment/file?table_name=incident&table_sys_id=${row?.sys_id}&file_name=log.txt`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: 'hello',
+    const created = await call(
+      `/api/now/attachment/file?table_name=incident&table_sys_id=${row?.sys_id}&file_name=log.txt`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'hello',
+      },
+    )
+    expect(created.body.result).toMatchObject({
+      file_name: 'log.txt',
+      size_bytes: '5',
+      content_type: 'text/plain',
     })
-    expect(created.body.result).toMatchObject({ file_name: 'log.txt', size_bytes: '5', content_type: 'text/plain' })
     const response = await fetch(`${ORIGIN}/api/now/attachment/${created.body.result.sys_id}/file`, {
       headers: { authorization: `Basic ${Buffer.from('junction.sim:sim-password').toString('base64')}` },
       dispatcher: sim.dispatcher,
-    } as RequestInit)
+    } as unknown as RequestInit)
     expect(await response.text()).toBe('hello')
-    expect(JSON.parse(response.headers.get('x-attachment-metadata') ?? '{}')).toMatchObject({ file_name: 'log.txt' })
+    expect(JSON.parse(response.headers.get('x-attachment-metadata') ?? '{}')).toMatchObject({
+      file_name: 'log.txt',
+    })
   })
 })

@@ -112,8 +112,12 @@ export function servicenowSimulator(options: ServiceNowSimulatorOptions = {}): S
 
   // sys_dictionary, read-only and derived from the tables' columns: what `describe` reads.
   const dictionary = (request: Request): Response => {
-    const conditions = parseEncodedQuery(new URL(request.url).searchParams.get('sysparm_query') ?? '').groups.flat(2)
-    const name = conditions.find((condition) => condition.field === 'name' && condition.operator === '=')?.value
+    const conditions = parseEncodedQuery(
+      new URL(request.url).searchParams.get('sysparm_query') ?? '',
+    ).groups.flat(2)
+    const name = conditions.find(
+      (condition) => condition.field === 'name' && condition.operator === '=',
+    )?.value
     if (name === undefined || !tables.has(name)) return json(200, { result: [] })
     return json(200, {
       result: [...tables.columns(name)].map(([element, spec]) => ({
@@ -130,11 +134,16 @@ export function servicenowSimulator(options: ServiceNowSimulatorOptions = {}): S
     const { pathname } = new URL(request.url)
     calls.push(`${request.method} ${pathname}`)
     if (!authenticated(request)) {
-      return errorResponse(new TableFault(401, 'User Not Authenticated', 'Required to provide Auth information'))
+      return errorResponse(
+        new TableFault(401, 'User Not Authenticated', 'Required to provide Auth information'),
+      )
     }
     const limited = rule?.check(request.method, pathname)
     if (limited?.exceeded) {
-      return errorResponse(new TableFault(429, 'Rate limit exceeded', rule?.detail() ?? null), limited.headers)
+      return errorResponse(
+        new TableFault(429, 'Rate limit exceeded', rule?.detail() ?? null),
+        limited.headers,
+      )
     }
     try {
       const response = await route(request, pathname)
@@ -142,7 +151,8 @@ export function servicenowSimulator(options: ServiceNowSimulatorOptions = {}): S
       return response
     } catch (error) {
       if (error instanceof TableFault) return errorResponse(error, limited?.headers)
-      if (error instanceof EncodedQueryNotSupported) return errorResponse(new TableFault(400, error.message, null))
+      if (error instanceof EncodedQueryNotSupported)
+        return errorResponse(new TableFault(400, error.message, null))
       throw error
     }
   }

@@ -183,7 +183,11 @@ export class ServiceNowTables {
     if (row === undefined || this.hidden(table, row)) throw new TableFault(404, ...NOT_FOUND)
     target.rows.delete(sysId)
     const audit = { tablename: table, documentkey: sysId }
-    this.insert('sys_audit', { ...audit, fieldname: 'DELETED', oldvalue: 'DELETED', newvalue: 'DELETED', user }, user)
+    this.insert(
+      'sys_audit',
+      { ...audit, fieldname: 'DELETED', oldvalue: 'DELETED', newvalue: 'DELETED', user },
+      user,
+    )
     const display = target.spec.display ?? (target.columns.has('name') ? 'name' : 'number')
     this.insert('sys_audit_delete', { ...audit, display_value: row[display] ?? '' }, user)
   }
@@ -196,13 +200,17 @@ export class ServiceNowTables {
     if (unknown && this.#options.invalidQueryReturnsNoRows) return []
     // By default an invalid term is ignored and the rest still filters (sheet §7.3).
     const groups = query.groups.map((terms) =>
-      terms.map((alternatives) => alternatives.filter(({ field }) => known(field))).filter((t) => t.length > 0),
+      terms
+        .map((alternatives) => alternatives.filter(({ field }) => known(field)))
+        .filter((t) => t.length > 0),
     )
     const matched: StoredRow[] = []
     for (const row of target.rows.values()) {
       if (
         groups.length === 0 ||
-        groups.some((terms) => terms.every((alternatives) => alternatives.some((c) => this.#holds(table, row, c))))
+        groups.some((terms) =>
+          terms.every((alternatives) => alternatives.some((c) => this.#holds(table, row, c))),
+        )
       ) {
         matched.push(row)
       }
@@ -332,7 +340,10 @@ export class ServiceNowTables {
       const text = values[column]
       if (text) {
         const key = `${table}/${row.sys_id}/${column}`
-        this.#journal.set(key, [...(this.#journal.get(key) ?? []), `${dateTime(this.#now())}\u0000${user}\u0000${text}`])
+        this.#journal.set(key, [
+          ...(this.#journal.get(key) ?? []),
+          `${dateTime(this.#now())}\u0000${user}\u0000${text}`,
+        ])
       }
       row[column] = ''
     }

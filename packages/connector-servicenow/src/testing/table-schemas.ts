@@ -30,9 +30,22 @@ export interface TableSpec {
   numberPrefix?: string
 }
 
-const STATE = { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' }
+const STATE = {
+  '1': 'New',
+  '2': 'In Progress',
+  '3': 'On Hold',
+  '6': 'Resolved',
+  '7': 'Closed',
+  '8': 'Canceled',
+}
 const LEVEL = { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' }
-const PRIORITY = { '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low', '5': '5 - Planning' }
+const PRIORITY = {
+  '1': '1 - Critical',
+  '2': '2 - High',
+  '3': '3 - Moderate',
+  '4': '4 - Low',
+  '5': '5 - Planning',
+}
 
 /** The tables every simulated instance has (sheet §4), plus a staging table and the import/audit bookkeeping. */
 export const BUILT_IN_TABLES: Readonly<Record<string, TableSpec>> = {

@@ -24,7 +24,13 @@ export function aggregateApi(tables: ServiceNowTables, request: Request, table: 
       const fields = list(`sysparm_${aggregate}_fields`)
       if (fields.length === 0) continue
       result[aggregate] = Object.fromEntries(
-        fields.map((field) => [field, compute(aggregate, group.map((row) => tables.value(table, row, field)))]),
+        fields.map((field) => [
+          field,
+          compute(
+            aggregate,
+            group.map((row) => tables.value(table, row, field)),
+          ),
+        ]),
       )
     }
     return result

@@ -32,7 +32,8 @@ export class AttachmentApi {
     if (rest === '' && method === 'GET') return this.#list(url)
     const [sysId = '', sub] = rest.split('/')
     const stored = this.#files.get(sysId)
-    if (stored === undefined) throw new TableFault(404, 'Record doesn\'t exist or ACL restricts the record retrieval', null)
+    if (stored === undefined)
+      throw new TableFault(404, "Record doesn't exist or ACL restricts the record retrieval", null)
     if (sub === 'file' && method === 'GET') {
       return new Response(new Uint8Array(stored.bytes), {
         status: 200,
@@ -58,7 +59,11 @@ export class AttachmentApi {
     const fileName = params.get('file_name')
     const contentType = request.headers.get('content-type')
     if (!table || !recordId || !fileName) {
-      throw new TableFault(400, 'Failed to create the attachment. File part might be missing in the request.', null)
+      throw new TableFault(
+        400,
+        'Failed to create the attachment. File part might be missing in the request.',
+        null,
+      )
     }
     // Content-Type is the file's own type and mandatory (sheet §6.2).
     if (!contentType) throw new TableFault(400, 'Content-Type header is mandatory', null)
@@ -88,11 +93,17 @@ export class AttachmentApi {
     const params = url.searchParams
     const conditions = parseEncodedQuery(params.get('sysparm_query') ?? '').groups.flat(2)
     const all = [...this.#files.values()].filter((file) =>
-      conditions.every((condition) => condition.operator !== '=' || file.meta[condition.field] === condition.value),
+      conditions.every(
+        (condition) => condition.operator !== '=' || file.meta[condition.field] === condition.value,
+      ),
     )
     const offset = count(params.get('sysparm_offset'), 0)
     // The attachment list defaults to 1000 rows (sheet §3.1).
     const limit = count(params.get('sysparm_limit'), 1000)
-    return json(200, { result: all.slice(offset, offset + limit).map((file) => file.meta) }, { 'x-total-count': String(all.length) })
+    return json(
+      200,
+      { result: all.slice(offset, offset + limit).map((file) => file.meta) },
+      { 'x-total-count': String(all.length) },
+    )
   }
 }

@@ -22,7 +22,8 @@ export async function batchApi(
 ): Promise<Response> {
   const body = await jsonObject(request)
   const items = body.rest_requests
-  if (!Array.isArray(items)) throw new TableFault(400, 'Invalid batch request', 'rest_requests must be an array')
+  if (!Array.isArray(items))
+    throw new TableFault(400, 'Invalid batch request', 'rest_requests must be an array')
   const origin = new URL(request.url).origin
   const serviced: unknown[] = []
   const unserviced: string[] = []
@@ -46,7 +47,9 @@ export async function batchApi(
       id: item.id,
       status_code: response.status,
       status_text: response.statusText || statusText(response.status),
-      headers: item.exclude_response_headers ? [] : [...response.headers].map(([name, value]) => ({ name, value })),
+      headers: item.exclude_response_headers
+        ? []
+        : [...response.headers].map(([name, value]) => ({ name, value })),
       body: bytes.toString('base64'),
       execution_time: Math.round(performance.now() - started),
     })

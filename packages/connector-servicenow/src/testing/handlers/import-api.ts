@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { displayColumn } from '../present-record.js'
 import type { ServiceNowTables, StoredRow } from '../servicenow-tables.js'
 import { TableFault } from '../servicenow-tables.js'
-import { displayColumn } from '../present-record.js'
 import { json, jsonObject } from './sim-response.js'
 
 /** What a transform script decides for a row: go on, skip it, or fail it with a message. */
@@ -34,7 +34,8 @@ export const DEFAULT_TRANSFORM_MAPS: Readonly<Record<string, readonly TransformM
       },
       coalesce: ['number'],
       script: (source) => {
-        if ((source.u_short_description ?? '') === '') return { ignore: true, message: 'No short description' }
+        if ((source.u_short_description ?? '') === '')
+          return { ignore: true, message: 'No short description' }
         for (const column of ['u_urgency', 'u_impact']) {
           const value = source[column] ?? ''
           if (value !== '' && !['1', '2', '3'].includes(value)) {
@@ -139,13 +140,19 @@ export class ImportApi {
       for (const row of rows) this.#transform(url.origin, staging, row)
     }
     if (this.#options.insertMultiple === 'sync') run()
-    else this.#pending = this.#pending.then(() => new Promise<void>((resolve) => setImmediate(() => resolve(run()))))
+    else
+      this.#pending = this.#pending.then(
+        () => new Promise<void>((resolve) => setImmediate(() => resolve(run()))),
+      )
     return json(201, { import_set_id: set.sysId, multi_import_set_id: multi })
   }
 
   #newSet(): { sysId: string; number: string } {
     this.#sets++
-    return { sysId: randomUUID().replaceAll('-', ''), number: `ISET${String(10_000 + this.#sets).padStart(7, '0')}` }
+    return {
+      sysId: randomUUID().replaceAll('-', ''),
+      number: `ISET${String(10_000 + this.#sets).padStart(7, '0')}`,
+    }
   }
 
   // The staging row, and its sys_import_set_row bookkeeping under the same sys_id (staging extends it).
@@ -169,9 +176,17 @@ export class ImportApi {
     return this.#maps(staging).map((map) => {
       const verdict = map.script?.(row)
       const state = (fields: Record<string, string>) =>
-        this.#tables.update('sys_import_set_row', row.sys_id ?? '', { sys_transform_map: map.name, ...fields }, this.#user)
+        this.#tables.update(
+          'sys_import_set_row',
+          row.sys_id ?? '',
+          { sys_transform_map: map.name, ...fields },
+          this.#user,
+        )
       if (verdict !== undefined && 'ignore' in verdict) {
-        const bookkeeping = state({ sys_import_state: 'ignored', sys_import_state_comment: verdict.message ?? '' })
+        const bookkeeping = state({
+          sys_import_state: 'ignored',
+          sys_import_state_comment: verdict.message ?? '',
+        })
         return this.#resultOf(origin, bookkeeping, row)
       }
       if (verdict !== undefined && 'error' in verdict) {
@@ -185,7 +200,9 @@ export class ImportApi {
       try {
         const existing =
           map.coalesce.length > 0 && map.coalesce.every((column) => (target[column] ?? '') !== '')
-            ? this.#tables.rows(map.target).find((candidate) => map.coalesce.every((c) => candidate[c] === target[c]))
+            ? this.#tables
+                .rows(map.target)
+                .find((candidate) => map.coalesce.every((c) => candidate[c] === target[c]))
             : undefined
         const written =
           existing === undefined
@@ -198,7 +215,10 @@ export class ImportApi {
         return this.#resultOf(origin, bookkeeping, row)
       } catch (error) {
         if (!(error instanceof TableFault)) throw error
-        const bookkeeping = state({ sys_import_state: 'error', sys_row_error: `${error.message}: ${error.detail ?? ''}` })
+        const bookkeeping = state({
+          sys_import_state: 'error',
+          sys_row_error: `${error.message}: ${error.detail ?? ''}`,
+        })
         return this.#resultOf(origin, bookkeeping, row)
       }
     })

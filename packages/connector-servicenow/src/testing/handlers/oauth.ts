@@ -57,12 +57,15 @@ export class OAuthServer {
     let refresh: string | undefined
     if (grant === 'password') {
       const name = form.get('username') ?? ''
-      if (this.#users.get(name) === undefined || this.#users.get(name) !== form.get('password')) return denied()
+      if (this.#users.get(name) === undefined || this.#users.get(name) !== form.get('password'))
+        return denied()
       user = name
       refresh = randomBytes(24).toString('base64url')
       this.#refresh.set(refresh, name)
       // A valid token for the same user and client is handed out again, its expiry pushed out (KB0791140).
-      const current = [...this.#access].find(([, token]) => token.user === name && token.expiresAt > this.#now())
+      const current = [...this.#access].find(
+        ([, token]) => token.user === name && token.expiresAt > this.#now(),
+      )
       if (current !== undefined) return this.#issue(name, refresh, current[0], grant)
     } else if (grant === 'refresh_token') {
       const token = form.get('refresh_token') ?? ''

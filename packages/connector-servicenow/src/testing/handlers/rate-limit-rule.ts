@@ -26,7 +26,10 @@ export class RateLimitRule {
   }
 
   /** Headers for a matching call, and whether it is over the limit; undefined when the rule does not apply. */
-  check(method: string, pathname: string): { headers: Record<string, string>; exceeded: boolean } | undefined {
+  check(
+    method: string,
+    pathname: string,
+  ): { headers: Record<string, string>; exceeded: boolean } | undefined {
     const { method: ruleMethod, path = /^\/api\//, limit } = this.#options
     if (ruleMethod !== undefined && ruleMethod.toUpperCase() !== method.toUpperCase()) return undefined
     if (!path.test(pathname)) return undefined

@@ -15,7 +15,11 @@ export function empty(status: number, headers: Record<string, string> = {}): Res
 
 /** The error envelope (sheet §7.1): `{"error":{"message","detail"},"status":"failure"}`. */
 export function errorResponse(fault: TableFault, headers: Record<string, string> = {}): Response {
-  return json(fault.status, { error: { message: fault.message, detail: fault.detail }, status: 'failure' }, headers)
+  return json(
+    fault.status,
+    { error: { message: fault.message, detail: fault.detail }, status: 'failure' },
+    headers,
+  )
 }
 
 /** The request body as a JSON object, or the 400 the instance answers. */

@@ -41,7 +41,12 @@ export async function tableApi(
       return json(200, { result: presentRow(tables, table, tables.find(table, sysId), how) })
     case 'PUT':
     case 'PATCH': {
-      const row = tables.update(table, sysId, inputValues(context, table, url, await jsonObject(request)), user)
+      const row = tables.update(
+        table,
+        sysId,
+        inputValues(context, table, url, await jsonObject(request)),
+        user,
+      )
       return quiet ? empty(200) : json(200, { result: presentRow(tables, table, row, how) })
     }
     case 'DELETE':
@@ -52,7 +57,13 @@ export async function tableApi(
   }
 }
 
-function list(context: TableApiContext, url: URL, version: string | undefined, table: string, how: Presentation) {
+function list(
+  context: TableApiContext,
+  url: URL,
+  version: string | undefined,
+  table: string,
+  how: Presentation,
+) {
   const { tables } = context
   const params = url.searchParams
   const rows = tables.query(table, parseEncodedQuery(params.get('sysparm_query') ?? ''))
@@ -67,7 +78,11 @@ function list(context: TableApiContext, url: URL, version: string | undefined, t
     headers.link = linkHeader(url, limit, offset, rows.length)
   // v1 answers 404 when a valid query matches nothing; later versions 200 with [] (sheet §0).
   if (version === 'v1' && rows.length === 0) {
-    throw new TableFault(404, 'No Record found', 'Records matching query not found. Check query parameter or offset parameter')
+    throw new TableFault(
+      404,
+      'No Record found',
+      'Records matching query not found. Check query parameter or offset parameter',
+    )
   }
   return json(200, { result: page.map((row) => presentRow(tables, table, row, how)) }, headers)
 }
