@@ -216,16 +216,22 @@ export class ServiceNowTables {
       }
     }
     const order = query.orderBy.filter(({ field }) => known(field))
-    if (order.length > 0) {
-      matched.sort((a, b) => {
-        for (const { field, descending } of order) {
-          const difference = compare(this.value(table, a, field), this.value(table, b, field))
-          if (difference !== 0) return descending ? -difference : difference
-        }
-        return 0
-      })
-    }
-    return matched
+    if (order.length === 0) return matched
+    // Sort keys are read once per row, and a column compares as numbers only if all its values are numbers.
+    const keys = order.map(({ field, descending }) => {
+      const values = new Map(matched.map((row) => [row, this.value(table, row, field)] as const))
+      const numeric = [...values.values()].every((value) => NUMERIC.test(value))
+      return { values, numeric, sign: descending ? -1 : 1 }
+    })
+    return matched.sort((a, b) => {
+      for (const { values, numeric, sign } of keys) {
+        const x = values.get(a) ?? ''
+        const y = values.get(b) ?? ''
+        const difference = numeric ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0
+        if (difference !== 0) return difference * sign
+      }
+      return 0
+    })
   }
 
   /** A row's stored value for a column or a dot-walked path (`caller_id.email`), `""` when empty. */
