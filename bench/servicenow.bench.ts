@@ -94,16 +94,23 @@ async function writeRows(mode: 'import' | 'table'): Promise<WriteFigures> {
     mode === 'import'
       ? await itsm.importRows(
           'u_incident_import',
-          Array.from({ length: WRITES }, (_, index) => ({ u_number: `INC9${String(index).padStart(6, '0')}`, u_short_description: `Imported ${index}` })),
+          Array.from({ length: WRITES }, (_, index) => ({
+            u_number: `INC9${String(index).padStart(6, '0')}`,
+            u_short_description: `Imported ${index}`,
+          })),
           { mode: 'multiple', chunkSize: 200, pollIntervalMs: 5 },
         )
       : await itsm.create(
           'incident',
-          Array.from({ length: WRITES }, (_, index) => ({ number: `INC9${String(index).padStart(6, '0')}`, short_description: `Created ${index}` })),
+          Array.from({ length: WRITES }, (_, index) => ({
+            number: `INC9${String(index).padStart(6, '0')}`,
+            short_description: `Created ${index}`,
+          })),
         )
   const seconds = (performance.now() - started) / 1000
   const figures = { seconds, calls: sim.calls.length, ok: results.filter((result) => result.ok).length }
-  if (sim.tables.count('incident') !== WRITES) throw new Error(`${mode}: expected ${WRITES} incidents, found ${sim.tables.count('incident')}`)
+  if (sim.tables.count('incident') !== WRITES)
+    throw new Error(`${mode}: expected ${WRITES} incidents, found ${sim.tables.count('incident')}`)
   await Promise.all([itsm.close(), sim.close()])
   return figures
 }
@@ -115,9 +122,13 @@ await readWhileInserting('keyset', 5_000)
 await readWhileInserting('offset', 5_000)
 log(`reading ${ROWS.toLocaleString('en')} incidents, ${PAGE} a page, while a writer inserts and deletes…`)
 const keyset = await readWhileInserting('keyset')
-log(`keyset: ${round(keyset.perSecond, 0)} records/s, ${keyset.lost} lost, ${keyset.duplicated} duplicated (${keyset.insertedMeanwhile} inserted, ${keyset.deletedMeanwhile} deleted meanwhile)`)
+log(
+  `keyset: ${round(keyset.perSecond, 0)} records/s, ${keyset.lost} lost, ${keyset.duplicated} duplicated (${keyset.insertedMeanwhile} inserted, ${keyset.deletedMeanwhile} deleted meanwhile)`,
+)
 const offset = await readWhileInserting('offset')
-log(`offset: ${round(offset.perSecond, 0)} records/s, ${offset.lost} lost, ${offset.duplicated} duplicated (${offset.insertedMeanwhile} inserted, ${offset.deletedMeanwhile} deleted meanwhile)`)
+log(
+  `offset: ${round(offset.perSecond, 0)} records/s, ${offset.lost} lost, ${offset.duplicated} duplicated (${offset.insertedMeanwhile} inserted, ${offset.deletedMeanwhile} deleted meanwhile)`,
+)
 log(`keyset / offset throughput: ${round(keyset.perSecond / offset.perSecond, 2)}x`)
 
 log(`writing ${WRITES.toLocaleString('en')} incidents…`)
@@ -125,7 +136,9 @@ const imported = await writeRows('import')
 log(`insertMultiple: ${imported.calls} calls, ${round(imported.seconds, 2)} s, ${imported.ok} ok`)
 const posted = await writeRows('table')
 log(`Table API one by one: ${posted.calls} calls, ${round(posted.seconds, 2)} s, ${posted.ok} ok`)
-log(`Table API / insertMultiple: ${round(posted.calls / imported.calls, 1)}x the calls, ${round(posted.seconds / imported.seconds, 1)}x the time`)
+log(
+  `Table API / insertMultiple: ${round(posted.calls / imported.calls, 1)}x the calls, ${round(posted.seconds / imported.seconds, 1)}x the time`,
+)
 
 console.log(
   JSON.stringify({

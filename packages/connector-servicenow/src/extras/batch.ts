@@ -84,7 +84,14 @@ export async function runBatch(
       const answer = readBody(answerSchema, response, 'a Batch API answer')
       for (const served of answer.serviced_requests) {
         const entry = items.get(served.id)
-        if (entry !== undefined) results.set(entry.index, outcome(entry, served, response))
+        if (entry === undefined) continue
+        try {
+          results.set(entry.index, outcome(entry, served, response))
+        } catch (error) {
+          // An item whose answer is not what its operation returns fails alone.
+          if (!(error instanceof JunctionError)) throw error
+          results.set(entry.index, { ok: false, index: entry.index, error })
+        }
       }
       unserviced.push(
         ...answer.unserviced_requests.filter(

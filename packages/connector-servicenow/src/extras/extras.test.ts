@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream'
 import type { Change } from '@junction/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type ServiceNowConnector, servicenow } from '../servicenow-connector.js'
 import {
   type ServiceNowSimulator,
   type ServiceNowSimulatorOptions,
   servicenowSimulator,
 } from '../testing/index.js'
+import type { ServiceNowChangesOptions } from './changes.js'
 
 const opened: Array<ServiceNowConnector | ServiceNowSimulator> = []
 afterEach(async () => {
@@ -173,6 +174,30 @@ describe('changes', () => {
       itsm.changes('incident', { since: new Date('2024-03-05T14:01:00Z'), deletes: false } as never),
     )
     expect(changes.map((change) => change.id)).toEqual([recent.sys_id])
+  })
+
+  it('skips deletes with a warning when sys_audit_delete cannot be read', async () => {
+    const sim = servicenowSimulator({ tables: { incident: [{ number: 'A' }] } })
+    const warn = vi.fn()
+    const itsm = servicenow({
+      instance: 'acme',
+      auth: sim.auth,
+      dispatcher: sim.dispatcher,
+      logger: { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() },
+    })
+    opened.push(itsm, sim)
+    sim.faults.always({
+      match: { path: '/api/now/table/sys_audit_delete' },
+      status: 403,
+      headers: { 'content-type': 'application/json' },
+      body: { error: { message: 'Insufficient rights to query records', detail: null }, status: 'failure' },
+    })
+    const changes = await collect(itsm.changes('incident'))
+    expect(changes.map((change) => change.kind)).toEqual(['upsert'])
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+      expect.stringContaining('sys_audit_delete'),
+    )
   })
 
   it('refuses a cursor it did not write', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { type EntityRecord, JunctionError, TimeoutError, ValidationError } from '@junction/core'
 import { z } from 'zod'
 import { encodedQueryValue, tableName } from '../query/encoded-query.js'
@@ -194,7 +195,7 @@ async function settledRows(
         operation: 'import',
       })
     }
-    await new Promise((resolve) => setTimeout(resolve, interval))
+    await sleep(interval, undefined, { signal: ctx.signal })
   }
 }
 

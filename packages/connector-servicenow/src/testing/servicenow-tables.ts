@@ -53,6 +53,8 @@ interface Table {
   spec: TableSpec
   columns: Map<string, ColumnSpec>
   rows: Map<string, StoredRow>
+  /** Every sys_id in ascending order, kept sorted on insert and delete: `ORDERBYsys_id` reads need no sort. */
+  ids: string[]
   counter: number
 }
 
@@ -113,6 +115,15 @@ export class ServiceNowTables {
     return this.#tables.get(table)?.rows.get(sysId)
   }
 
+  /** The first row whose columns equal `values` (no ACLs; for coalescing transforms), or undefined. */
+  findBy(table: string, values: Readonly<Record<string, string>>): StoredRow | undefined {
+    const entries = Object.entries(values)
+    for (const row of this.#table(table).rows.values()) {
+      if (entries.every(([column, value]) => row[column] === value)) return this.#complete(table, row)
+    }
+    return undefined
+  }
+
   /** Whether an ACL hides this row from the caller. */
   hidden(table: string, row: Readonly<StoredRow>): boolean {
     return this.#options.hidden?.(table, row) ?? false
@@ -149,6 +160,7 @@ export class ServiceNowTables {
     if (table === 'incident') this.#incidentDefaults(row, how.seed === true)
     this.#journalWrites(table, row, values, user)
     target.rows.set(row.sys_id as string, row)
+    target.ids.splice(lowerBound(target.ids, row.sys_id as string), 0, row.sys_id as string)
     return this.#complete(table, row)
   }
 
@@ -182,6 +194,7 @@ export class ServiceNowTables {
     const row = target.rows.get(sysId)
     if (row === undefined || this.hidden(table, row)) throw new TableFault(404, ...NOT_FOUND)
     target.rows.delete(sysId)
+    target.ids.splice(lowerBound(target.ids, sysId), 1)
     const audit = { tablename: table, documentkey: sysId }
     this.insert(
       'sys_audit',
@@ -204,23 +217,52 @@ export class ServiceNowTables {
         .map((alternatives) => alternatives.filter(({ field }) => known(field)))
         .filter((t) => t.length > 0),
     )
-    const matched: StoredRow[] = []
-    for (const row of target.rows.values()) {
-      if (
-        groups.length === 0 ||
-        groups.some((terms) =>
-          terms.every((alternatives) => alternatives.some((c) => this.#holds(table, row, c))),
-        )
-      ) {
-        matched.push(row)
-      }
-    }
     const order = query.orderBy.filter(({ field }) => known(field))
+    const range = order[0]?.field === 'sys_id' && order[0].descending !== true ? rangeTerm(groups) : undefined
+    if (range !== undefined) groups[0] = (groups[0] ?? []).filter((terms) => terms !== range.terms)
+    // Plain loops: this runs for every row of every page a query reads.
+    const matches = (row: StoredRow): boolean => {
+      if (groups.length === 0) return true
+      for (const terms of groups) {
+        let all = true
+        for (const alternatives of terms) {
+          let any = false
+          for (const condition of alternatives) {
+            if (this.#holds(table, row, condition)) {
+              any = true
+              break
+            }
+          }
+          if (!any) {
+            all = false
+            break
+          }
+        }
+        if (all) return true
+      }
+      return false
+    }
+    // sys_id is unique, so a sort that starts with it is the index order; a `sys_id>` bound in every
+    // group lets the scan start there (keyset pages).
+    const first = order[0]
+    if (first?.field === 'sys_id') {
+      const ids = first.descending ? [...target.ids].reverse() : target.ids
+      let start = first.descending ? 0 : lowerBound(ids, range?.bound ?? lowestBound(groups))
+      // The dropped term was `sys_id>bound`: the bound itself does not match.
+      if (range?.exclusive && ids[start] === range.bound) start++
+      const matched: StoredRow[] = []
+      for (let index = start; index < ids.length; index++) {
+        const row = target.rows.get(ids[index] as string)
+        if (row !== undefined && matches(row)) matched.push(row)
+      }
+      return matched
+    }
+    const matched = [...target.rows.values()].filter(matches)
     if (order.length === 0) return matched
     // Sort keys are read once per row, and a column compares as numbers only if all its values are numbers.
     const keys = order.map(({ field, descending }) => {
       const values = new Map(matched.map((row) => [row, this.value(table, row, field)] as const))
-      const numeric = [...values.values()].every((value) => NUMERIC.test(value))
+      const numeric = [...values.values()].every(isNumber)
       return { values, numeric, sign: descending ? -1 : 1 }
     })
     return matched.sort((a, b) => {
@@ -236,6 +278,7 @@ export class ServiceNowTables {
 
   /** A row's stored value for a column or a dot-walked path (`caller_id.email`), `""` when empty. */
   value(table: string, row: Readonly<StoredRow>, path: string): string {
+    if (!path.includes('.')) return row[path] ?? ''
     const [head = '', ...rest] = path.split('.')
     const value = row[head] ?? ''
     if (rest.length === 0) return value
@@ -264,7 +307,6 @@ export class ServiceNowTables {
     const actual = this.value(table, row, condition.field)
     const { value } = condition
     // String matching is case-insensitive on instances in practice (sheet §2.4, UNVERIFIED): LIKE family only.
-    const folded = actual.toLowerCase()
     switch (condition.operator) {
       case '=':
         return actual === value
@@ -286,13 +328,13 @@ export class ServiceNowTables {
       case '<=':
         return compare(actual, value) <= 0
       case 'LIKE':
-        return folded.includes(value.toLowerCase())
+        return actual.toLowerCase().includes(value.toLowerCase())
       case 'NOT LIKE':
-        return !folded.includes(value.toLowerCase())
+        return !actual.toLowerCase().includes(value.toLowerCase())
       case 'STARTSWITH':
-        return folded.startsWith(value.toLowerCase())
+        return actual.toLowerCase().startsWith(value.toLowerCase())
       case 'ENDSWITH':
-        return folded.endsWith(value.toLowerCase())
+        return actual.toLowerCase().endsWith(value.toLowerCase())
       case 'IN':
         return value.split(',').includes(actual)
       case 'NOT IN':
@@ -307,7 +349,7 @@ export class ServiceNowTables {
   #define(name: string, spec: TableSpec): void {
     const columns = new Map<string, ColumnSpec>(Object.entries(SYSTEM_COLUMNS))
     for (const [column, columnSpec] of Object.entries(spec.columns)) columns.set(column, columnSpec)
-    this.#tables.set(name, { spec, columns, rows: new Map(), counter: 0 })
+    this.#tables.set(name, { spec, columns, rows: new Map(), ids: [], counter: 0 })
   }
 
   #table(table: string): Table {
@@ -356,6 +398,53 @@ export class ServiceNowTables {
   }
 }
 
+/** The first index whose id is not below `id`, in an ascending array. */
+function lowerBound(ids: readonly string[], id: string): number {
+  let low = 0
+  let high = ids.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((ids[middle] as string) < id) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/** A single group's own `sys_id>` / `sys_id>=` term, which an index range scan satisfies by where it starts. */
+function rangeTerm(
+  groups: readonly EncodedCondition[][][],
+): { terms: EncodedCondition[]; bound: string; exclusive: boolean } | undefined {
+  if (groups.length !== 1) return undefined
+  for (const terms of groups[0] ?? []) {
+    const [condition] = terms
+    if (
+      terms.length === 1 &&
+      condition?.field === 'sys_id' &&
+      (condition.operator === '>' || condition.operator === '>=')
+    ) {
+      return { terms, bound: condition.value, exclusive: condition.operator === '>' }
+    }
+  }
+  return undefined
+}
+
+/** The smallest `sys_id>` / `sys_id>=` bound that every group has (rows below it match no group), or "". */
+function lowestBound(groups: readonly EncodedCondition[][][]): string {
+  let lowest: string | undefined
+  for (const terms of groups) {
+    const bound = terms
+      .filter((alternatives) => alternatives.length === 1)
+      .flat()
+      .filter(({ field, operator }) => field === 'sys_id' && (operator === '>' || operator === '>='))
+      .map(({ value }) => value)
+      .sort()
+      .at(-1)
+    if (bound === undefined) return ''
+    lowest = lowest === undefined || bound < lowest ? bound : lowest
+  }
+  return lowest ?? ''
+}
+
 /** A date as ServiceNow stores it: `YYYY-MM-DD HH:MM:SS` UTC. */
 export function dateTime(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ')
@@ -371,10 +460,22 @@ function dataPolicy(table: Table, missing: readonly string[]): TableFault {
 }
 
 // Numbers compare as numbers, everything else (sys_ids, UTC date-times) as strings.
-const NUMERIC = /^-?\d+(\.\d+)?$/
 function compare(a: string, b: string): number {
-  if (NUMERIC.test(a) && NUMERIC.test(b)) return Number(a) - Number(b)
+  if (isNumber(a) && isNumber(b)) return Number(a) - Number(b)
   return a < b ? -1 : a > b ? 1 : 0
+}
+
+// `-?digits(.digits)?`, by character codes: this runs for every row a comparison filters.
+function isNumber(text: string): boolean {
+  let index = text.charCodeAt(0) === 45 ? 1 : 0
+  const start = index
+  let dot = -1
+  for (; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code === 46 && dot === -1 && index > start) dot = index
+    else if (code < 48 || code > 57) return false
+  }
+  return index > start && dot !== text.length - 1
 }
 
 /** The string the instance stores for a written value: `""` for empty, JSON objects' `value`. */
