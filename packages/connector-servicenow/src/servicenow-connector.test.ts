@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import {
   AuthError,
   ConfigError,
@@ -511,6 +512,26 @@ describe('servicenow connector (loopback server)', () => {
     expect(created).toMatchObject({ ok: true })
     expect(all).toHaveLength(6)
     expect(read).toMatchObject({ sys_id: created?.id, short_description: "It's down" })
+  })
+
+  it('streams an attachment up and down over a real HTTP server', async () => {
+    const sim = servicenowSimulator({ tables: { incident: incidents(1) } })
+    const server = await sim.listen()
+    const itsm = servicenow({ baseUrl: server.url, auth: sim.auth })
+    opened.push(itsm, sim)
+    const id = String(sim.tables.rows('incident')[0]?.sys_id)
+    const bytes = Buffer.alloc(256 * 1024, 7)
+    const chunks = [bytes.subarray(0, 100_000), bytes.subarray(100_000)]
+    const meta = await itsm.attach('incident', id, {
+      fileName: 'dump.bin',
+      contentType: 'application/octet-stream',
+      body: Readable.from(chunks),
+    })
+    expect(meta.size_bytes).toBe(String(bytes.length))
+    const { body } = await itsm.download(String(meta.sys_id))
+    const received: Buffer[] = []
+    for await (const chunk of body) received.push(Buffer.from(chunk))
+    expect(Buffer.concat(received).equals(bytes)).toBe(true)
   })
 
   it('gets its OAuth token from the loopback /oauth_token.do', async () => {

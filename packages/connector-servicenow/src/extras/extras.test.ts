@@ -170,9 +170,8 @@ describe('changes', () => {
     sim.tables.insert('incident', { number: 'old' }, 'x')
     clock += 60_000
     const recent = sim.tables.insert('incident', { number: 'new' }, 'x')
-    const changes: Change[] = await collect(
-      itsm.changes('incident', { since: new Date('2024-03-05T14:01:00Z'), deletes: false } as never),
-    )
+    const options: ServiceNowChangesOptions = { since: new Date('2024-03-05T14:01:00Z'), deletes: false }
+    const changes: Change[] = await collect(itsm.changes('incident', options))
     expect(changes.map((change) => change.id)).toEqual([recent.sys_id])
   })
 

@@ -1,7 +1,7 @@
 import type { EntityRecord } from '@junction/core'
 import { parseEncodedQuery } from '../encoded-query-parser.js'
 import { displayColumn, type Presentation, presentRow } from '../present-record.js'
-import { type ServiceNowTables, type StoredRow, TableFault } from '../servicenow-tables.js'
+import { type ServiceNowTables, TableFault } from '../servicenow-tables.js'
 import { count, empty, json, jsonObject } from './sim-response.js'
 
 // Sheet §2.2: without sysparm_limit the Table API returns up to 10,000 rows.
@@ -133,7 +133,7 @@ function inputValues(context: TableApiContext, table: string, url: URL, body: En
     } else if (spec.type === 'reference' && spec.reference !== undefined && tables.has(spec.reference)) {
       if (tables.lookup(spec.reference, value) !== undefined) continue
       const column = displayColumn(tables, spec.reference)
-      const found = tables.rows(spec.reference).find((row: StoredRow) => row[column] === value)
+      const found = tables.findBy(spec.reference, { [column]: value })
       values[field] = found?.sys_id ?? ''
     }
   }
