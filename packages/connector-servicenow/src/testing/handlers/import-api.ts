@@ -200,7 +200,10 @@ export class ImportApi {
       try {
         const existing =
           map.coalesce.length > 0 && map.coalesce.every((column) => (target[column] ?? '') !== '')
-            ? this.#tables.findBy(map.target, Object.fromEntries(map.coalesce.map((c) => [c, target[c] ?? ''])))
+            ? this.#tables.findBy(
+                map.target,
+                Object.fromEntries(map.coalesce.map((c) => [c, target[c] ?? ''])),
+              )
             : undefined
         const written =
           existing === undefined
