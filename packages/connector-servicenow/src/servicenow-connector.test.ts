@@ -401,6 +401,19 @@ describe('servicenow connector: queries', () => {
     )
   })
 
+  it('fails a write naming an unknown column when told to, which the instance would drop silently', async () => {
+    const { sim, itsm } = setUp({}, { unknownFields: 'error', schemas: { incident: ['short_description'] } })
+    const results = await itsm.create('incident', [
+      { short_descripton: 'typo' },
+      { short_description: 'fine' },
+    ])
+    expect(results.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual([
+      'VALIDATION_FAILED',
+      'ok',
+    ])
+    expect(sim.tables.count('incident')).toBe(1)
+  })
+
   it('refuses an unknown field when told to, with the schema learned by describe', async () => {
     const { itsm, requests } = setUp({}, { unknownFields: 'error' })
     const columns = await itsm.describe('incident')

@@ -10,12 +10,22 @@ import { encodedQueryValue, serviceNowDateTime, tableName } from '../query/encod
 import type { ServiceNowContext } from '../servicenow-context.js'
 import { type Keyset, keysetPages } from '../table/table-read.js'
 
-/** Where a changes read stands: the last upsert and the last delete seen, each as a keyset. */
+/** A keyset position; `seen` lists `sys_id:sys_mod_count` of the rows read at `at`, while there are few. */
+interface Position {
+  at: string
+  id: string
+  seen?: string[] | undefined
+}
+
+/** Where a changes read stands: the last upsert and the last delete seen. */
 interface ChangesCursor {
   v: 1
-  upserts?: { at: string; id: string } | undefined
-  deletes?: { at: string; id: string } | undefined
+  upserts?: Position | undefined
+  deletes?: Position | undefined
 }
+
+/** Rows of one second remembered in a cursor; past this, a resumed read falls back to the plain keyset. */
+const SEEN_LIMIT = 200
 
 /** Options of `changes` beyond core's: whether to read deletes from `sys_audit_delete`. */
 export interface ServiceNowChangesOptions extends ChangesOptions {
@@ -28,10 +38,14 @@ export interface ServiceNowChangesOptions extends ChangesOptions {
  * keyset order (so rows sharing a second are neither lost nor repeated), then the deletes recorded
  * since in `sys_audit_delete` for this table. Each change carries a cursor to resume just after it.
  *
+ * `sys_updated_on` has one-second granularity, so a write can land in a second a read has already
+ * passed. The cursor remembers the rows (`sys_id:sys_mod_count`) of its last second, and a resumed
+ * read starts at that second again (`>=`), skipping only those: the late write is not missed. Past
+ * 200 rows in one second it resumes after the last key instead, and such a late write can be missed.
+ *
  * UNVERIFIED: `sys_audit_delete` is written only for audited tables and its column names
  * (`tablename`, `documentkey`) come from public reports; when it cannot be read (403, or 400 where the
- * table does not exist) deletes are skipped with a warning. A write landing later within a second
- * already read, with a smaller sys_id, is missed: `sys_updated_on` has one-second granularity.
+ * table does not exist) deletes are skipped with a warning.
  */
 export async function* readChanges(
   ctx: ServiceNowContext,
@@ -43,13 +57,22 @@ export async function* readChanges(
   const since = options.since === undefined ? undefined : serviceNowDateTime(options.since)
   const pageSize = options.pageSize ?? ctx.options.pageSize
   let position: ChangesCursor = cursor ?? { v: 1 }
-  const start = startKey(position.upserts)
+  const resumed = position.upserts
+  // With the last second's rows known, that second is read again and only they are skipped.
+  const again = resumed?.seen === undefined ? undefined : { at: resumed.at, seen: new Set(resumed.seen) }
   const filter =
-    since !== undefined && cursor === undefined ? `sys_updated_on>=${encodedQueryValue(since)}` : ''
+    again !== undefined
+      ? `sys_updated_on>=${encodedQueryValue(again.at)}`
+      : since !== undefined && cursor === undefined
+        ? `sys_updated_on>=${encodedQueryValue(since)}`
+        : ''
+  const start = again === undefined ? startKey(resumed) : undefined
   for await (const page of keysetPages(ctx, table, filter, 'sys_updated_on', start, undefined, pageSize)) {
     for (const row of page.rows) {
       const key = rowKey(row)
-      position = { ...position, upserts: key }
+      const mark = `${key.id}:${plain(row.sys_mod_count)}`
+      if (again !== undefined && key.at === again.at && again.seen.has(mark)) continue
+      position = { ...position, upserts: advance(position.upserts, key, mark) }
       yield {
         kind: 'upsert',
         id: key.id,
@@ -78,7 +101,7 @@ export async function* readChanges(
     )) {
       for (const row of page.rows) {
         const key = rowKey(row)
-        position = { ...position, deletes: key }
+        position = { ...position, deletes: { at: key.at, id: key.id } }
         yield {
           kind: 'delete',
           id: String(row.documentkey ?? ''),
@@ -103,8 +126,16 @@ export async function* readChanges(
   }
 }
 
-function startKey(key: { at: string; id: string } | undefined): Keyset | undefined {
-  return key === undefined ? undefined : { kind: 'sys_updated_on', ...key }
+function startKey(key: Position | undefined): Keyset | undefined {
+  return key === undefined ? undefined : { kind: 'sys_updated_on', at: key.at, id: key.id }
+}
+
+// The position after a row: the same second adds to its rows (up to SEEN_LIMIT), a new one starts over.
+function advance(previous: Position | undefined, key: { at: string; id: string }, mark: string): Position {
+  if (previous === undefined || previous.at !== key.at) return { ...key, seen: [mark] }
+  const seen =
+    previous.seen === undefined || previous.seen.length >= SEEN_LIMIT ? undefined : [...previous.seen, mark]
+  return { ...key, seen }
 }
 
 function rowKey(row: EntityRecord): { at: string; id: string } {

@@ -164,6 +164,21 @@ describe('changes', () => {
     expect(after).toEqual([])
   })
 
+  it('does not miss a row written later within the last second a read returned', async () => {
+    const clock = Date.parse('2024-03-05T14:00:00Z')
+    const { sim, itsm } = setUp({ now: () => new Date(clock) })
+    const late = 'f'.repeat(32)
+    sim.tables.insert('incident', { number: 'A', sys_id: late }, 'x')
+    const first = await collect(itsm.changes('incident', { deletes: false } as ServiceNowChangesOptions))
+    // Same second, a smaller sys_id than the last key: a plain keyset resume would skip it.
+    const early = sim.tables.insert('incident', { number: 'B', sys_id: '0'.repeat(32) }, 'x')
+    sim.tables.update('incident', late, { state: '2' }, 'x')
+    const next = await collect(itsm.changes('incident', { cursor: first.at(-1)?.cursor }))
+    expect(next.map((change) => change.id)).toEqual([early.sys_id, late])
+    const after = await collect(itsm.changes('incident', { cursor: next.at(-1)?.cursor }))
+    expect(after).toEqual([])
+  })
+
   it('starts at a point in time', async () => {
     let clock = Date.parse('2024-03-05T14:00:00Z')
     const { sim, itsm } = setUp({ now: () => new Date(clock) })

@@ -13,6 +13,7 @@ import {
 import { encodedCondition, fieldName, tableName } from '../query/encoded-query.js'
 import type { ServiceNowContext } from '../servicenow-context.js'
 import { listEnvelopeSchema, readBody, recordEnvelopeSchema } from '../servicenow-responses.js'
+import { checkFields } from './field-check.js'
 import { shapeParams } from './read-params.js'
 import { wireRecord } from './wire-values.js'
 
@@ -26,6 +27,8 @@ export function createRecords(
 ): Promise<WriteResult[]> {
   const path = `api/now/table/${tableName(table)}`
   return writeEach(records, async (record) => {
+    // The instance ignores unknown names in a body (sheet §2.1): the value would be lost silently.
+    checkFields(ctx, table, Object.keys(record))
     const response = await ctx.request({
       method: 'POST',
       path,
@@ -46,6 +49,7 @@ export function updateRecords(
 ): Promise<WriteResult[]> {
   return writeEach(updates, async (update) => {
     const id = sysIdOf(update.id, table)
+    checkFields(ctx, table, Object.keys(update.values))
     const response = await ctx.request({
       method: 'PATCH',
       path: `api/now/table/${tableName(table)}/${id}`,
