@@ -29,4 +29,4 @@ export { DEFAULT_PAGE_SIZE, type ServiceNowAuth, type ServiceNowOptions } from '
 /** A table's columns, from `describe`. */
 export type { ColumnDescription } from './table/field-check.js'
 /** Typed reading of string values through core's converters. */
-export { type ColumnKind, type TypedRecord, typedRecord } from './table/typed-record.js'
+export { type ColumnKind, columnKinds, type TypedRecord, typedRecord } from './table/typed-record.js'

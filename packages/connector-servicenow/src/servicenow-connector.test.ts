@@ -10,7 +10,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type ServiceNowConnector, servicenow } from './servicenow-connector.js'
 import type { ServiceNowOptions } from './servicenow-options.js'
-import { typedRecord } from './table/typed-record.js'
+import { columnKinds, typedRecord } from './table/typed-record.js'
 import {
   type ServiceNowSimulator,
   type ServiceNowSimulatorOptions,
@@ -304,6 +304,27 @@ describe('servicenow connector: Table API records', () => {
     )
     expect(results.map((result) => result.ok && result.created)).toEqual([false, true])
     expect(sim.tables.rows('cmdb_ci').map((row) => row.name)).toEqual(['web-01b', 'web-02'])
+  })
+
+  it('reads a record typed by the column kinds describe found', async () => {
+    const { sim, itsm } = setUp()
+    const row = sim.tables.insert(
+      'incident',
+      { opened_at: '2024-03-05 14:02:11', active: 'true', reassignment_count: 4 },
+      'admin',
+    )
+    const kinds = columnKinds(await itsm.describe('incident'))
+    const record = await itsm.get('incident', String(row.sys_id))
+    const { values, issues } = typedRecord(record ?? {}, kinds)
+    expect(values).toMatchObject({
+      opened_at: new Date('2024-03-05T14:02:11Z'),
+      active: true,
+      reassignment_count: 4,
+      sys_mod_count: 0,
+      caller_id: undefined,
+      sys_id: row.sys_id,
+    })
+    expect(issues).toEqual([])
   })
 
   it('reads typed values through core converters', () => {

@@ -1,4 +1,5 @@
 import { convert, type EntityRecord, type TransformIssue } from '@junction/core'
+import type { ColumnDescription } from './field-check.js'
 
 /** How to read a column: the Table API sends every value as a string, `""` for empty (sheet §0). */
 export type ColumnKind =
@@ -53,4 +54,25 @@ export function typedRecord(record: EntityRecord, kinds: Readonly<Record<string,
     }
   }
   return { values, issues }
+}
+
+// sys_dictionary internal types to the way their values are read; others stay text.
+const KIND_OF_TYPE: Readonly<Record<string, ColumnKind>> = {
+  glide_date_time: 'date_time',
+  due_date: 'date_time',
+  glide_date: 'date',
+  boolean: 'boolean',
+  integer: 'integer',
+  longint: 'integer',
+  decimal: 'decimal',
+  float: 'decimal',
+  currency: 'decimal',
+  price: 'decimal',
+  reference: 'sys_id',
+  GUID: 'sys_id',
+}
+
+/** The column kinds for `typedRecord` from a table's `describe`: dates, booleans, numbers, references. */
+export function columnKinds(columns: readonly ColumnDescription[]): Record<string, ColumnKind> {
+  return Object.fromEntries(columns.map((column) => [column.name, KIND_OF_TYPE[column.type] ?? 'string']))
 }

@@ -143,6 +143,20 @@ describe('servicenowSimulator: Table API reads', () => {
     expect(await query('close_codeISEMPTY')).toEqual(['Printer'])
   })
 
+  it('can shuffle unsorted reads, so that unsorted offset paging repeats and skips rows', async () => {
+    const { call } = instance({ tables: { incident: incidents(30) }, unorderedReads: 'shuffled' })
+    const numbers = async (query: string) => {
+      const pages = await Promise.all(
+        [0, 10, 20].map((offset) =>
+          call(`/api/now/table/incident?sysparm_limit=10&sysparm_offset=${offset}${query}`),
+        ),
+      )
+      return pages.flatMap((page) => page.body.result.map((row: { number: string }) => row.number))
+    }
+    expect(new Set(await numbers('')).size).toBeLessThan(30)
+    expect(new Set(await numbers('&sysparm_query=ORDERBYnumber')).size).toBe(30)
+  })
+
   it('answers syntax it does not implement with a 400 in the error envelope', async () => {
     const { call } = instance()
     const answer = await call(

@@ -10,6 +10,7 @@ import { RateLimitRule, type RateLimitRuleOptions } from './handlers/rate-limit-
 import { errorResponse, json } from './handlers/sim-response.js'
 import { tableApi } from './handlers/table-api.js'
 import { ServiceNowTables, type ServiceNowTablesOptions, TableFault } from './servicenow-tables.js'
+import type { ColumnSpec } from './table-schemas.js'
 
 /** What the simulated instance holds and whom it lets in. */
 export interface ServiceNowSimulatorOptions extends ServiceNowTablesOptions {
@@ -123,7 +124,7 @@ export function servicenowSimulator(options: ServiceNowSimulatorOptions = {}): S
       result: [...tables.columns(name)].map(([element, spec]) => ({
         name,
         element,
-        internal_type: spec.type ?? 'string',
+        internal_type: internalType(spec),
         reference: spec.reference ?? '',
         column_label: spec.label ?? element,
       })),
@@ -155,6 +156,15 @@ export function servicenowSimulator(options: ServiceNowSimulatorOptions = {}): S
         return errorResponse(new TableFault(400, error.message, null))
       throw error
     }
+  }
+
+  // sys_dictionary's internal types: choices are stored as their value's type, journals as journal_input.
+  const internalType = (spec: ColumnSpec): string => {
+    if (spec.type === 'choice') {
+      return Object.keys(spec.choices ?? {}).every((value) => /^\d+$/.test(value)) ? 'integer' : 'string'
+    }
+    if (spec.type === 'journal') return 'journal_input'
+    return spec.type ?? 'string'
   }
 
   const handlers = [

@@ -32,6 +32,11 @@ export interface ServiceNowTablesOptions {
   hidden?: (table: string, row: Readonly<StoredRow>) => boolean
   /** The clock for `sys_created_on` / `sys_updated_on` (default `Date.now`). */
   now?: () => Date
+  /**
+   * Row order of a query without ORDERBY: `insertion` (default) or `shuffled`, a different order on
+   * every query, as a database without a sort may give (sheet §3.2): it catches clients that page unsorted.
+   */
+  unorderedReads?: 'insertion' | 'shuffled'
 }
 
 const NOT_FOUND = ['No Record found', "Record doesn't exist or ACL restricts the record retrieval"] as const
@@ -64,6 +69,8 @@ export class ServiceNowTables {
   readonly #options: ServiceNowTablesOptions
   readonly #journal = new Map<string, string[]>()
   readonly #now: () => Date
+  // A fixed-seed generator, so that shuffled reads differ per query yet every test run sees the same.
+  readonly #random = seededRandom(0x5eed)
 
   constructor(options: ServiceNowTablesOptions, user: string) {
     this.#options = options
@@ -258,7 +265,8 @@ export class ServiceNowTables {
       return matched
     }
     const matched = [...target.rows.values()].filter(matches)
-    if (order.length === 0) return matched
+    if (order.length === 0)
+      return this.#options.unorderedReads === 'shuffled' ? this.#shuffle(matched) : matched
     // Sort keys are read once per row, and a column compares as numbers only if all its values are numbers.
     const keys = order.map(({ field, descending }) => {
       const values = new Map(matched.map((row) => [row, this.value(table, row, field)] as const))
@@ -274,6 +282,16 @@ export class ServiceNowTables {
       }
       return 0
     })
+  }
+
+  #shuffle(rows: StoredRow[]): StoredRow[] {
+    for (let index = rows.length - 1; index > 0; index--) {
+      const other = Math.floor(this.#random() * (index + 1))
+      const swap = rows[index] as StoredRow
+      rows[index] = rows[other] as StoredRow
+      rows[other] = swap
+    }
+    return rows
   }
 
   /** A row's stored value for a column or a dot-walked path (`caller_id.email`), `""` when empty. */
@@ -395,6 +413,18 @@ export class ServiceNowTables {
       }
       row[column] = ''
     }
+  }
+}
+
+/** mulberry32: a small deterministic generator of numbers in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
   }
 }
 
