@@ -117,6 +117,23 @@ describe('keyset paging', () => {
     expect(order).toEqual([...order].sort())
   })
 
+  it('refuses to page on sys_updated_on display values, which are in the user time zone', async () => {
+    const { itsm, urls } = setUp(
+      { tables: { incident: incidents(2) } },
+      { keyset: 'sys_updated_on', displayValue: 'true' },
+    )
+    await expect(collect(itsm.query('incident'))).rejects.toMatchObject({ code: 'INVALID_CONFIG' })
+    expect(urls).toEqual([])
+  })
+
+  it('pages on sys_updated_on with display values when both shapes are asked for', async () => {
+    const { itsm } = setUp(
+      { tables: { incident: incidents(7) } },
+      { keyset: 'sys_updated_on', displayValue: 'all', pageSize: 3 },
+    )
+    expect(await collect(itsm.query('incident'))).toHaveLength(7)
+  })
+
   it('stops after the limit', async () => {
     const { itsm } = setUp({ tables: { incident: incidents(25) } }, { pageSize: 10 })
     expect(await collect(itsm.query('incident', { limit: 12 }))).toHaveLength(12)

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   type EntityRecord,
   isJunctionError,
   JunctionError,
@@ -141,6 +142,13 @@ export async function* keysetPages(
   pageSize: number,
 ): AsyncGenerator<{ rows: EntityRecord[]; key: Keyset | undefined }> {
   const path = `api/now/table/${tableName(table)}`
+  if (kind === 'sys_updated_on' && ctx.options.displayValue === 'true') {
+    // Display values of date-times are in the user's time zone and format (sheet §2.3): no key to page on.
+    throw new ConfigError({
+      message: 'servicenow: paging on sys_updated_on needs stored values; use displayValue "false" or "all"',
+      option: 'displayValue',
+    })
+  }
   const counted = ctx.options.aclSafePaging
   let key = start
   let skip = 0
