@@ -157,6 +157,12 @@ describe('servicenowSimulator: Table API reads', () => {
     expect(new Set(await numbers('&sysparm_query=ORDERBYnumber')).size).toBe(30)
   })
 
+  it('filters by name=value pairs when there is no sysparm_query', async () => {
+    const { call } = instance({ tables: { incident: incidents(3) } })
+    const found = await call('/api/now/table/incident?number=INC1001&sysparm_fields=number')
+    expect(found.body.result).toEqual([{ number: 'INC1001' }])
+  })
+
   it('answers syntax it does not implement with a 400 in the error envelope', async () => {
     const { call } = instance()
     const answer = await call(
@@ -484,6 +490,22 @@ describe('servicenowSimulator: other APIs', () => {
     })
     const inner = JSON.parse(Buffer.from(answer.body.serviced_requests[0].body, 'base64').toString('utf8'))
     expect(inner.result.short_description).toBe('Disk full')
+  })
+
+  it('takes a multipart upload, the file part last with its own type', async () => {
+    const { sim, call } = instance({ tables: { incident: incidents(1) } })
+    const [row] = sim.tables.rows('incident')
+    const form = new FormData()
+    form.set('table_name', 'incident')
+    form.set('table_sys_id', String(row?.sys_id))
+    form.set('uploadFile', new Blob(['a,b\n1,2\n'], { type: 'text/csv' }), 'data.csv')
+    const created = await call('/api/now/attachment/upload', { method: 'POST', body: form })
+    expect(created.status).toBe(201)
+    expect(created.body.result).toMatchObject({
+      file_name: 'data.csv',
+      content_type: 'text/csv',
+      size_bytes: '8',
+    })
   })
 
   it('stores an attachment and gives it back with X-Attachment-Metadata', async () => {

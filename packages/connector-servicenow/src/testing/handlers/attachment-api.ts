@@ -29,6 +29,7 @@ export class AttachmentApi {
     const url = new URL(request.url)
     const method = request.method.toUpperCase()
     if (rest === 'file' && method === 'POST') return this.#upload(request, url)
+    if (rest === 'upload' && method === 'POST') return this.#uploadForm(request, url)
     if (rest === '' && method === 'GET') return this.#list(url)
     const [sysId = '', sub] = rest.split('/')
     const stored = this.#files.get(sysId)
@@ -52,6 +53,35 @@ export class AttachmentApi {
     throw new TableFault(405, 'Method not Supported', null)
   }
 
+  // multipart/form-data: `table_name`, `table_sys_id`, then the file part with its own type (sheet §6.2).
+  async #uploadForm(request: Request, url: URL): Promise<Response> {
+    const form = await request.formData().catch(() => {
+      throw new TableFault(
+        400,
+        'Failed to create the attachment. File part might be missing in the request.',
+        null,
+      )
+    })
+    const file = [...form.values()].find((value): value is File => typeof value !== 'string')
+    const table = form.get('table_name')
+    const recordId = form.get('table_sys_id')
+    if (file === undefined || typeof table !== 'string' || typeof recordId !== 'string') {
+      throw new TableFault(
+        400,
+        'Failed to create the attachment. File part might be missing in the request.',
+        null,
+      )
+    }
+    return this.#store(
+      url,
+      table,
+      recordId,
+      file.name,
+      file.type || 'application/octet-stream',
+      Buffer.from(await file.arrayBuffer()),
+    )
+  }
+
   async #upload(request: Request, url: URL): Promise<Response> {
     const params = url.searchParams
     const table = params.get('table_name')
@@ -67,8 +97,18 @@ export class AttachmentApi {
     }
     // Content-Type is the file's own type and mandatory (sheet §6.2).
     if (!contentType) throw new TableFault(400, 'Content-Type header is mandatory', null)
+    return this.#store(url, table, recordId, fileName, contentType, Buffer.from(await request.arrayBuffer()))
+  }
+
+  #store(
+    url: URL,
+    table: string,
+    recordId: string,
+    fileName: string,
+    contentType: string,
+    bytes: Buffer,
+  ): Response {
     this.#tables.find(table, recordId)
-    const bytes = Buffer.from(await request.arrayBuffer())
     const sysId = randomUUID().replaceAll('-', '')
     const now = dateTime(new Date())
     const meta: Record<string, string> = {

@@ -66,7 +66,7 @@ function list(
 ) {
   const { tables } = context
   const params = url.searchParams
-  const rows = tables.query(table, parseEncodedQuery(params.get('sysparm_query') ?? ''))
+  const rows = tables.query(table, parseEncodedQuery(params.get('sysparm_query') ?? pairQuery(params)))
   const limit = count(params.get('sysparm_limit'), DEFAULT_LIMIT)
   const offset = count(params.get('sysparm_offset'), 0)
   // sysparm_limit is applied before ACL evaluation, so a page can come back short, even empty (sheet §3.2).
@@ -85,6 +85,15 @@ function list(
     )
   }
   return json(200, { result: page.map((row) => presentRow(tables, table, row, how)) }, headers)
+}
+
+// `&active=true&state=2`: name=value pairs, the alternative to sysparm_query (sheet §2.2), ANDed as `=`.
+function pairQuery(params: URLSearchParams): string {
+  const pairs = [...params].filter(([name]) => !name.startsWith('sysparm_') && name !== 'x-sn-apikey')
+  if (pairs.some(([, value]) => value.includes('^'))) {
+    throw new TableFault(400, 'Invalid query', 'A name=value filter cannot contain "^"')
+  }
+  return pairs.map(([name, value]) => `${name}=${value}`).join('^')
 }
 
 // Sheet §3.1: absolute links with the request's params; `prev` is there on the first page too (offset
