@@ -9,8 +9,9 @@
  *    per-row outcome read from `sys_import_set_row`) against the Table API one POST per record: calls and time.
  *
  * The simulator runs in this process (its handlers are in-memory tables), so the figures include its
- * own work; both sides of each comparison pay it alike. Progress goes to stderr; the last stdout line
- * is one JSON result.
+ * own work; both sides of each comparison pay it alike. The reads run in alternating rounds (keyset
+ * first, then offset first, …) and report medians, so that load from other processes falls on both.
+ * Progress goes to stderr; the last stdout line is one JSON result.
  */
 import { servicenow } from '../packages/connector-servicenow/src/index.js'
 import { servicenowSimulator } from '../packages/connector-servicenow/src/testing/index.js'
@@ -18,6 +19,7 @@ import { servicenowSimulator } from '../packages/connector-servicenow/src/testin
 const ROWS = Number(process.env.SN_BENCH_ROWS ?? 100_000)
 const WRITES = Number(process.env.SN_BENCH_WRITES ?? 5_000)
 const PAGE = 1_000
+const ROUNDS = Number(process.env.SN_BENCH_ROUNDS ?? 3)
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
@@ -120,14 +122,41 @@ const round = (value: number, digits = 1) => Number(value.toFixed(digits))
 // A short read of each kind first, so that neither measured run pays the JIT warm-up.
 await readWhileInserting('keyset', 5_000)
 await readWhileInserting('offset', 5_000)
-log(`reading ${ROWS.toLocaleString('en')} incidents, ${PAGE} a page, while a writer inserts and deletes…`)
-const keyset = await readWhileInserting('keyset')
 log(
-  `keyset: ${round(keyset.perSecond, 0)} records/s, ${keyset.lost} lost, ${keyset.duplicated} duplicated (${keyset.insertedMeanwhile} inserted, ${keyset.deletedMeanwhile} deleted meanwhile)`,
+  `reading ${ROWS.toLocaleString('en')} incidents, ${PAGE} a page, while a writer inserts and deletes, ${ROUNDS} rounds…`,
 )
-const offset = await readWhileInserting('offset')
+const runs: Record<'keyset' | 'offset', ReadFigures[]> = { keyset: [], offset: [] }
+for (let index = 0; index < ROUNDS; index++) {
+  const order: Array<'keyset' | 'offset'> = index % 2 === 0 ? ['keyset', 'offset'] : ['offset', 'keyset']
+  for (const paging of order) {
+    const figures = await readWhileInserting(paging)
+    runs[paging].push(figures)
+    log(
+      `  ${paging}: ${round(figures.perSecond, 0)} records/s, ${figures.lost} lost, ${figures.duplicated} duplicated (${figures.insertedMeanwhile} inserted, ${figures.deletedMeanwhile} deleted meanwhile)`,
+    )
+  }
+}
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+}
+const summary = (paging: 'keyset' | 'offset') => ({
+  perSecond: median(runs[paging].map((run) => run.perSecond)),
+  lost: median(runs[paging].map((run) => run.lost)),
+  duplicated: median(runs[paging].map((run) => run.duplicated)),
+  insertedMeanwhile: median(runs[paging].map((run) => run.insertedMeanwhile)),
+  deletedMeanwhile: median(runs[paging].map((run) => run.deletedMeanwhile)),
+})
+const keyset = summary('keyset')
+const offset = summary('offset')
 log(
-  `offset: ${round(offset.perSecond, 0)} records/s, ${offset.lost} lost, ${offset.duplicated} duplicated (${offset.insertedMeanwhile} inserted, ${offset.deletedMeanwhile} deleted meanwhile)`,
+  `keyset, median: ${round(keyset.perSecond, 0)} records/s, ${keyset.lost} lost, ${keyset.duplicated} duplicated`,
+)
+log(
+  `offset, median: ${round(offset.perSecond, 0)} records/s, ${offset.lost} lost, ${offset.duplicated} duplicated`,
 )
 log(`keyset / offset throughput: ${round(keyset.perSecond / offset.perSecond, 2)}x`)
 
@@ -145,6 +174,7 @@ console.log(
     bench: 'servicenow',
     rows: ROWS,
     page_size: PAGE,
+    rounds: ROUNDS,
     keyset_records_per_s: round(keyset.perSecond, 0),
     keyset_lost: keyset.lost,
     keyset_duplicated: keyset.duplicated,
@@ -155,6 +185,7 @@ console.log(
     offset_duplicated: offset.duplicated,
     offset_inserted_meanwhile: offset.insertedMeanwhile,
     offset_deleted_meanwhile: offset.deletedMeanwhile,
+    keyset_over_offset: round(keyset.perSecond / offset.perSecond, 2),
     writes: WRITES,
     insert_multiple_calls: imported.calls,
     insert_multiple_s: round(imported.seconds, 2),
