@@ -1,9 +1,32 @@
-/** The ServiceNow Table API connector factory. */
+/** The ServiceNow connector factory and its type. */
 
+/** Aggregate API request and groups. */
+export type { AggregateGroup, AggregateRequest } from './extras/aggregate.js'
+/** Attachment upload, download and metadata. */
+export type { AttachmentDownload, AttachmentMetadata, AttachmentUpload } from './extras/attachments.js'
+/** Options of `changes`. */
+export type { ServiceNowChangesOptions } from './extras/changes.js'
+/** Import Set results. */
+export type { ImportResult, TransformOutcome, TransformStatus } from './import-set/import-results.js'
+/** Import Set options. */
+export type { ImportOptions } from './import-set/import-set.js'
 /** The encoded-query value guard and builders every query goes through. */
-export { buildEncodedQuery, encodedQueryValue, rawEncodedQuery } from './encoded-query.js'
-export { servicenow } from './servicenow-connector.js'
-/** Maps ServiceNow's `{error: {message, detail}}` envelope to typed errors. */
-export { mapServiceNowError, type ServiceNowErrorBody } from './servicenow-errors.js'
+export {
+  buildEncodedQuery,
+  type EncodedOperator,
+  type EncodedValue,
+  encodedCondition,
+  encodedQueryValue,
+  rawEncodedQuery,
+} from './query/encoded-query.js'
+/** The fluent encoded-query builder (`^`, `^OR`, `^NQ`, `ORDERBY`). */
+export { EncodedQueryBuilder, encodedQuery } from './query/encoded-query-builder.js'
+export { type ServiceNowConnector, type ServiceNowExtras, servicenow } from './servicenow-connector.js'
+/** Maps ServiceNow's `{error: {message, detail}}` envelope to typed errors; the adapter's own codes. */
+export { mapServiceNowError, SERVICENOW_ERROR_CODES, type ServiceNowErrorBody } from './servicenow-errors.js'
 /** The factory's options and their defaults. */
-export { DEFAULT_PAGE_SIZE, type ServiceNowOptions } from './servicenow-options.js'
+export { DEFAULT_PAGE_SIZE, type ServiceNowAuth, type ServiceNowOptions } from './servicenow-options.js'
+/** A table's columns, from `describe`. */
+export type { ColumnDescription } from './table/field-check.js'
+/** Typed reading of string values through core's converters. */
+export { type ColumnKind, columnKinds, type TypedRecord, typedRecord } from './table/typed-record.js'

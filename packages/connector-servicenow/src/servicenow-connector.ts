@@ -1,37 +1,61 @@
 import {
   ConfigError,
   type Connector,
-  type ConnectorContext,
   defineConnector,
   type EntityRecord,
-  isJunctionError,
-  JunctionError,
-  type Query,
-  type RecordId,
+  type OperationOptions,
   rateLimitHeadersQuota,
-  TransportError,
-  ValidationError,
-  type WriteResult,
-  writeEach,
 } from '@junction/core'
-import type { z } from 'zod'
+import { type AggregateGroup, type AggregateRequest, aggregate } from './extras/aggregate.js'
 import {
-  buildEncodedQuery,
-  encodedQueryValue,
-  fieldName,
-  rawEncodedQuery,
-  tableName,
-} from './encoded-query.js'
-import { mapServiceNowError } from './servicenow-errors.js'
+  type AttachmentDownload,
+  type AttachmentMetadata,
+  type AttachmentUpload,
+  attach,
+  deleteAttachment,
+  download,
+  listAttachments,
+} from './extras/attachments.js'
+import { runBatch } from './extras/batch.js'
+import { readChanges } from './extras/changes.js'
+import type { ImportResult } from './import-set/import-results.js'
+import { type ImportOptions, importRows } from './import-set/import-set.js'
+import type { ServiceNowState } from './servicenow-context.js'
+import { contentMiddleware, mapServiceNowError } from './servicenow-errors.js'
 import { type ServiceNowOptions, servicenowOptionsShape } from './servicenow-options.js'
-import { listEnvelopeSchema, readBody, recordEnvelopeSchema } from './servicenow-responses.js'
+import { type ColumnDescription, describeTable } from './table/field-check.js'
+import { getRecord, queryRecords } from './table/table-read.js'
+import { createRecords, deleteRecords, updateRecords, upsertRecords } from './table/table-write.js'
 
-type Options = z.output<z.ZodObject<typeof servicenowOptionsShape>>
-type Context = ConnectorContext<Options, undefined>
+/** What a ServiceNow connector offers beyond the portable operations. */
+export interface ServiceNowExtras {
+  /** Reads a table's columns from `sys_dictionary`; later queries on it check their field names. */
+  describe(table: string, options?: OperationOptions): Promise<ColumnDescription[]>
+  /** Writes rows into a staging table (Import Set API); one result per row with what the transforms did. */
+  importRows(
+    staging: string,
+    rows: readonly EntityRecord[],
+    options?: ImportOptions & OperationOptions,
+  ): Promise<ImportResult[]>
+  /** Aggregate API: count, sum, avg, min, max, grouped or not. */
+  aggregate(table: string, request: AggregateRequest, options?: OperationOptions): Promise<AggregateGroup[]>
+  /** Attaches a file to a record, streaming its body. */
+  attach(
+    table: string,
+    sysId: string,
+    file: AttachmentUpload,
+    options?: OperationOptions,
+  ): Promise<AttachmentMetadata>
+  /** The attachments of a record. */
+  attachments(table: string, sysId: string, options?: OperationOptions): Promise<AttachmentMetadata[]>
+  /** Downloads an attachment as a stream. */
+  download(attachmentId: string, options?: OperationOptions): Promise<AttachmentDownload>
+  /** Deletes an attachment. */
+  deleteAttachment(attachmentId: string, options?: OperationOptions): Promise<void>
+}
 
-// Reference fields come back as their sys_id rather than `{link, value}` (sheet §2.3), so records
-// are flat field maps.
-const READ_PARAMS = { sysparm_exclude_reference_link: true }
+/** A ServiceNow connector: the portable operations plus the ServiceNow-specific ones. */
+export type ServiceNowConnector = Connector & ServiceNowExtras
 
 const connect = defineConnector({
   system: 'servicenow',
@@ -39,7 +63,10 @@ const connect = defineConnector({
   mapError: mapServiceNowError,
   // Rate-limit rules answer with `X-RateLimit-*` headers (sheet §8.1), fed to the limiter.
   quota: rateLimitHeadersQuota,
-  setup(options, auth) {
+  middleware(stack) {
+    stack.add('servicenow-content', contentMiddleware(), { after: 'errors' })
+  },
+  setup(options, auth): ServiceNowState {
     if (auth === undefined) throw new ConfigError({ message: 'servicenow needs auth', option: 'auth' })
     if ((options.instance === undefined) === (options.baseUrl === undefined)) {
       throw new ConfigError({
@@ -47,111 +74,61 @@ const connect = defineConnector({
         option: 'instance',
       })
     }
-    return undefined
+    return { schemas: new Map() }
   },
-  baseUrl: (ctx) => ctx.options.baseUrl ?? `https://${ctx.options.instance}.service-now.com`,
-  get,
-  query,
-  create,
+  baseUrl: (ctx) => ctx.options.baseUrl ?? instanceUrl(ctx.options.instance ?? ''),
+  get: getRecord,
+  query: queryRecords,
+  create: (ctx, table, records) => createRecords(ctx, table, records),
+  update: (ctx, table, updates) => updateRecords(ctx, table, updates),
+  upsert: upsertRecords,
+  delete: (ctx, table, ids) => deleteRecords(ctx, table, ids),
+  batch: (ctx, operations) => runBatch(ctx, operations),
+  changes: readChanges,
+  extend: (runner): ServiceNowExtras => ({
+    describe: (table, options) =>
+      runner.run({ name: 'describe', entity: table }, options, (ctx) => describeTable(ctx, table)),
+    importRows: (staging, rows, options) =>
+      runner.run({ name: 'import', entity: staging }, options, (ctx) =>
+        importRows(ctx, staging, rows, options),
+      ),
+    aggregate: (table, request, options) =>
+      runner.run({ name: 'aggregate', entity: table }, options, (ctx) => aggregate(ctx, table, request)),
+    attach: (table, sysId, file, options) =>
+      runner.run({ name: 'attach', entity: table }, options, (ctx) => attach(ctx, table, sysId, file)),
+    attachments: (table, sysId, options) =>
+      runner.run({ name: 'attachments', entity: table }, options, (ctx) =>
+        listAttachments(ctx, table, sysId),
+      ),
+    download: (attachmentId, options) =>
+      runner.run({ name: 'download', entity: 'sys_attachment' }, options, (ctx) =>
+        download(ctx, attachmentId),
+      ),
+    deleteAttachment: (attachmentId, options) =>
+      runner.run({ name: 'deleteAttachment', entity: 'sys_attachment' }, options, (ctx) =>
+        deleteAttachment(ctx, attachmentId),
+      ),
+  }),
 })
 
-/** A ServiceNow connector (Table API), e.g. `servicenow({ instance: 'acme', auth: { type: 'basic', … } })`. */
-export function servicenow(options: ServiceNowOptions): Connector {
-  return connect(options)
-}
-
-async function get(ctx: Context, table: string, id: RecordId): Promise<EntityRecord | undefined> {
-  if (typeof id !== 'string' || id === '') {
-    throw new ValidationError({
-      message: 'servicenow get: id must be a sys_id',
-      system: 'servicenow',
-      operation: 'get',
-    })
-  }
-  try {
-    const response = await ctx.request({
-      path: `api/now/table/${tableName(table)}/${encodeURIComponent(id)}`,
-      query: READ_PARAMS,
-    })
-    return readBody(recordEnvelopeSchema, response).result
-  } catch (error) {
-    if (isJunctionError(error, 'NOT_FOUND')) return undefined
-    throw error
-  }
-}
-
 /**
- * Keyset paging on sys_id (sheet §3.3): each page asks for `<filter>^sys_id><last>^ORDERBYsys_id`, so
- * rows inserted or deleted meanwhile cannot shift the window, and stops at an empty page. A short page
- * does not end the read: ACLs filter rows after `sysparm_limit` is applied.
+ * A ServiceNow connector, e.g. `servicenow({ instance: 'acme', auth: { type: 'basic', username, password } })`.
+ * OAuth grants (`oauth2-password`, `oauth2-refresh-token`, `oauth2-client-credentials`) default their
+ * `tokenUrl` to the instance's `/oauth_token.do` (sheet §1.2); an API key is `{ type: 'header', name: 'x-sn-apikey', value }`.
  */
-async function* query(ctx: Context, table: string, q: Query): AsyncIterable<EntityRecord> {
-  if (q.orderBy !== undefined && q.orderBy.length > 0) {
-    throw new JunctionError({
-      code: 'NOT_SUPPORTED',
-      message: 'servicenow query: orderBy is not supported yet (pages are read in sys_id order)',
-      system: 'servicenow',
-      operation: 'query',
-      entity: table,
-    })
-  }
-  const path = `api/now/table/${tableName(table)}`
-  const filter = q.raw === undefined ? buildEncodedQuery(q.where) : [rawEncodedQuery(q.raw)].filter(Boolean)
-  const fields =
-    q.select === undefined ? undefined : [...new Set([...q.select.map(fieldName), 'sys_id'])].join(',')
-  const pageSize = q.pageSize ?? ctx.options.pageSize
-  let remaining = q.limit ?? Number.POSITIVE_INFINITY
-  let last: string | undefined
-  while (remaining > 0) {
-    const keyset = last === undefined ? [] : [`sys_id>${encodedQueryValue(last)}`]
-    const response = await ctx.request({
-      path,
-      query: {
-        ...READ_PARAMS,
-        sysparm_query: [...filter, ...keyset, 'ORDERBYsys_id'].join('^'),
-        sysparm_fields: fields,
-        sysparm_limit: Math.min(pageSize, remaining),
-        // Keyset paging needs neither the count query nor the Link header.
-        sysparm_no_count: true,
-        sysparm_suppress_pagination_header: true,
-      },
-    })
-    const rows = readBody(listEnvelopeSchema, response).result
-    if (rows.length === 0) return
-    for (const row of rows.slice(0, remaining)) {
-      remaining--
-      yield row
-    }
-    last = nextKey(rows, last, response.status)
-  }
+export function servicenow(options: ServiceNowOptions): ServiceNowConnector {
+  return connect({ ...options, auth: withTokenUrl(options) } as Parameters<typeof connect>[0])
 }
 
-// The last row's sys_id, which must move forward, or the read would loop on the same page.
-function nextKey(rows: readonly EntityRecord[], last: string | undefined, status: number): string {
-  const key = rows.at(-1)?.sys_id
-  if (typeof key !== 'string' || (last !== undefined && key <= last)) {
-    throw new TransportError({
-      code: 'MALFORMED_RESPONSE',
-      message: 'servicenow query: a page did not end with a sys_id past the previous page',
-      status,
-      system: 'servicenow',
-      operation: 'query',
-    })
-  }
-  return key
+function instanceUrl(instance: string): string {
+  return `https://${instance}.service-now.com`
 }
 
-// One POST per record, in order: the Table API processes only the first record of a body (sheet §0).
-async function create(ctx: Context, table: string, records: readonly EntityRecord[]): Promise<WriteResult[]> {
-  const path = `api/now/table/${tableName(table)}`
-  return writeEach(records, async (record) => {
-    const response = await ctx.request({
-      method: 'POST',
-      path,
-      query: READ_PARAMS,
-      body: { type: 'json', value: record },
-    })
-    const created = readBody(recordEnvelopeSchema, response).result
-    return { ok: true, id: typeof created.sys_id === 'string' ? created.sys_id : undefined }
-  })
+function withTokenUrl(options: ServiceNowOptions): unknown {
+  const auth = options.auth as unknown as Record<string, unknown>
+  const oauth = typeof auth?.type === 'string' && auth.type.startsWith('oauth2-') && !('authorize' in auth)
+  if (!oauth || auth.tokenUrl !== undefined) return options.auth
+  const base = options.baseUrl ?? (options.instance === undefined ? undefined : instanceUrl(options.instance))
+  if (base === undefined) return options.auth
+  return { ...auth, tokenUrl: `${base.replace(/\/+$/, '')}/oauth_token.do` }
 }

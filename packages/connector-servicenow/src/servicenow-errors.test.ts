@@ -71,9 +71,35 @@ describe('mapServiceNowError', () => {
   })
 
   it('keeps a null detail out of the message', () => {
-    expect(answer(400, envelope('Invalid table incidentx', null))).toMatchObject({
+    expect(answer(400, envelope('Requested URI does not represent any resource', null))).toMatchObject({
       code: 'BAD_REQUEST',
-      message: 'Invalid table incidentx',
+      message: 'Requested URI does not represent any resource',
+    })
+  })
+
+  it('maps an unknown table to a validation error naming it', () => {
+    expect(answer(400, envelope('Invalid table incidentx', null))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      systemCode: 'Invalid table incidentx',
+    })
+  })
+
+  it('maps the quota cancellation to TRANSACTION_CANCELLED, not retried as is', () => {
+    const error = answer(
+      500,
+      envelope('Transaction cancelled: maximum execution time exceeded', 'Check logs'),
+    )
+    expect(error).toMatchObject({ code: 'TRANSACTION_CANCELLED', retryable: false, status: 500 })
+  })
+
+  it('tells a rule 429 from a semaphore 429 by the X-RateLimit-Rule header', () => {
+    expect(answer(429, envelope('Rate limit exceeded', 'x'), { 'x-ratelimit-rule': 'r1' })).toMatchObject({
+      details: { cause: 'rate-limit-rule', rule: 'r1' },
+    })
+    expect(answer(429, 'Too Many Requests', { 'retry-after': '2' })).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterMs: 2000,
+      details: { cause: 'semaphore' },
     })
   })
 
