@@ -46,6 +46,20 @@ export { isSystemFailure } from './breaker/breaker-verdict.js'
 export { circuitBreakerMiddleware } from './breaker/circuit-breaker-middleware.js'
 export { CircuitOpenError, type CircuitOpenErrorOptions } from './breaker/circuit-open-error.js'
 export { endpointKey } from './breaker/endpoint-key.js'
+export { type MemoryBusOptions, memoryBus } from './bus/memory-bus.js'
+export type {
+  BusMessage,
+  DeadLetter,
+  DeadLetterError,
+  HandlerContext,
+  MessageBus,
+  MessageHandler,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionEvent,
+} from './bus/message-bus.js'
+export { type RedisBusOptions, redisBus } from './bus/redis-bus.js'
 export { cacheNamespace, recordTag, requestCacheKey } from './cache/cache-keys.js'
 export { type CacheOptions, cacheMiddleware, cacheOptionsSchema } from './cache/cache-middleware.js'
 export type { CacheEntry, CacheStore } from './cache/cache-store.js'

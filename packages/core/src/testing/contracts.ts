@@ -4,3 +4,4 @@
 export { identityStoreContract } from '../identity/identity-store-contract.js'
 export { cacheContract } from './cache-store-contract.js'
 export { keyValueStoreContract } from './key-value-store-contract.js'
+export { messageBusContract } from './message-bus-contract.js'
