@@ -95,6 +95,9 @@ export {
   salesOrderLineSchema,
   salesOrderSchema,
 } from './canonical/sales-order.js'
+export type { Checkpoint, CheckpointStore } from './checkpoints/checkpoint-store.js'
+export { type FileCheckpointsOptions, fileCheckpoints } from './checkpoints/file-checkpoints.js'
+export { memoryCheckpoints, redisCheckpoints, storeCheckpoints } from './checkpoints/store-checkpoints.js'
 export { parseOptions } from './config/parse-options.js'
 export type {
   BatchOperation,
@@ -311,6 +314,11 @@ export { memoryStores } from './stores/memory-stores.js'
 export { type RedisStoreOptions, redisStore } from './stores/redis-store.js'
 export { redisStores } from './stores/redis-stores.js'
 export type { Stores } from './stores/stores.js'
+export { keyValueSink } from './sync/key-value-sink.js'
+export { type InvalidRecord, type SyncOptions, sync } from './sync/sync.js'
+export type { ProgressReporter, SyncProgress } from './sync/sync-progress.js'
+export type { SinkChange, SinkContext, SyncSink } from './sync/sync-sink.js'
+export { type TerminalProgressOptions, terminalProgress } from './sync/terminal-progress.js'
 export { compose as composeTransformers } from './transform/compose.js'
 export { convert } from './transform/convert.js'
 export { type Converter, type ConvertFunction, converter } from './transform/converter.js'

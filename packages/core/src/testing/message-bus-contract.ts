@@ -13,11 +13,11 @@ interface Gate {
   open(): void
 }
 const gate = (): Gate => {
-  let open = () => undefined as void
+  let open: () => void = () => undefined
   const promise = new Promise<void>((resolve) => {
     open = resolve
   })
-  return { promise, open }
+  return { promise, open: () => open() }
 }
 
 /**
