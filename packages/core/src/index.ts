@@ -355,3 +355,21 @@ export {
   type TransportOptions,
   transportOptionsSchema,
 } from './transport/transport.js'
+export {
+  type ApprovalGate,
+  type ApprovalGateOptions,
+  type ApprovalRequest,
+  type ApprovalStatus,
+  approvalGate,
+  type DecideOptions,
+  type StoredWriteOutcome,
+  type SubmitOptions,
+} from './write-back/approval-gate.js'
+export { type UpsertTargetOptions, upsertTarget } from './write-back/upsert-target.js'
+export { type WriteBackOptions, writeBack } from './write-back/write-back.js'
+export type {
+  TargetOutcome,
+  WriteBackContext,
+  WriteBackResult,
+  WriteBackTarget,
+} from './write-back/write-back-target.js'
