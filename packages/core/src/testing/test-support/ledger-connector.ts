@@ -119,22 +119,43 @@ const mapError = (response: { status: number; body: unknown }) => {
   })
 }
 
-/** A connector for the ledger simulator with every portable operation but batch. */
+const createOne = async (ctx: ConnectorContext, entity: string, record: EntityRecord) => {
+  const response = await ctx.request({
+    method: 'POST',
+    path: path(entity),
+    body: { type: 'json', value: record },
+  })
+  return { ok: true as const, id: String(expectBody(recordBody, response, RECORD).record.id), created: true }
+}
+
+/** A connector for the ledger simulator with every portable operation (batch runs its steps in turn). */
 export const ledgerConnector = defineConnector({
   system: 'ledger',
   mapError,
   get,
   query,
   changes,
-  create: (ctx, entity, records) =>
-    writeEach(records, async (record) => {
-      const response = await ctx.request({
-        method: 'POST',
-        path: path(entity),
-        body: { type: 'json', value: record },
+  batch: (ctx, operations) =>
+    writeEach(operations, async (operation) => {
+      if (operation.op === 'get') {
+        const record = await get(ctx, operation.entity, operation.id)
+        if (record === undefined) {
+          throw new JunctionError({
+            code: 'NOT_FOUND',
+            message: 'ledger: no record with that id',
+            system: 'ledger',
+          })
+        }
+        return { ok: true, id: String(record.id), record }
+      }
+      if (operation.op === 'create') return createOne(ctx, operation.entity, operation.record)
+      throw new JunctionError({
+        code: 'NOT_SUPPORTED',
+        message: `ledger batch: ${operation.op} steps are not supported`,
+        system: 'ledger',
       })
-      return { ok: true, id: String(expectBody(recordBody, response, RECORD).record.id), created: true }
     }),
+  create: (ctx, entity, records) => writeEach(records, (record) => createOne(ctx, entity, record)),
   update: (ctx, entity, updates) =>
     writeEach(updates, async (update) => {
       const response = await ctx.request({
