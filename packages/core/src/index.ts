@@ -46,6 +46,7 @@ export { isSystemFailure } from './breaker/breaker-verdict.js'
 export { circuitBreakerMiddleware } from './breaker/circuit-breaker-middleware.js'
 export { CircuitOpenError, type CircuitOpenErrorOptions } from './breaker/circuit-open-error.js'
 export { endpointKey } from './breaker/endpoint-key.js'
+export { busSink } from './bus/bus-sink.js'
 export { type MemoryBusOptions, memoryBus } from './bus/memory-bus.js'
 export type {
   BusMessage,

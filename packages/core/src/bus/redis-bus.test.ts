@@ -74,6 +74,48 @@ describe.skipIf(redis.skip)('redisBus', () => {
     }
   })
 
+  it('dead-letters an entry another tool wrote that does not decode, without calling the handler', async () => {
+    const keyPrefix = nextPrefix()
+    const bus = redisBus({ client, keyPrefix })
+    try {
+      const handled: unknown[] = []
+      await bus.subscribe('orders', (message) => void handled.push(message), { group: 'billing' })
+      const letters: unknown[] = []
+      await bus.subscribe('orders.dead-letter', (message) => void letters.push(message.payload), {
+        group: 'ops',
+      })
+      await client.xadd(`${keyPrefix}bus:orders`, '*', 'payload', 'not json')
+      await vi.waitFor(() => expect(letters).toHaveLength(1), { timeout: 10_000 })
+      expect(letters[0]).toMatchObject({
+        topic: 'orders',
+        group: 'billing',
+        payload: { payload: 'not json' },
+        error: { code: 'VALIDATION_FAILED', retryable: false },
+      })
+      expect(handled).toEqual([])
+    } finally {
+      await bus.close()
+    }
+  })
+
+  it('rejects subscribe with a retryable CONNECTION_FAILED when Redis is unreachable', async () => {
+    const unreachable = new Redis({
+      port: 1,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    })
+    unreachable.on('error', () => undefined)
+    const bus = redisBus({ client: unreachable, keyPrefix: nextPrefix() })
+    await expect(bus.subscribe('orders', () => undefined, { group: 'g' })).rejects.toMatchObject({
+      code: 'CONNECTION_FAILED',
+      retryable: true,
+    })
+    await bus.close()
+    unreachable.disconnect()
+  })
+
   it('trims a stream to about maxLength entries', async () => {
     const keyPrefix = nextPrefix()
     const bus = redisBus({ client, keyPrefix, maxLength: 10 })

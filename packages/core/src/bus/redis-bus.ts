@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis'
 import { z } from 'zod'
 import { parseOptions } from '../config/parse-options.js'
+import { ValidationError } from '../errors/error-kinds.js'
 import { type Logger, silentLogger } from '../logging/logger.js'
 import { Redactor } from '../redaction/redactor.js'
 import { isRedisClient, redisConnectionOptions } from '../stores/redis-connection.js'
@@ -8,7 +9,14 @@ import { decodeStoredValue, encodeStoredValue } from '../stores/stored-value.js'
 import { checkHeaders, checkTopic } from './bus-arguments.js'
 import { busClosed, redisBusFailure } from './bus-errors.js'
 import type { GroupChannel } from './group-channel.js'
-import type { BusMessage, DeadLetterError, MessageBus, MessageHandler, Subscription } from './message-bus.js'
+import type {
+  BusMessage,
+  DeadLetter,
+  DeadLetterError,
+  MessageBus,
+  MessageHandler,
+  Subscription,
+} from './message-bus.js'
 import { type ResolvedSubscribeOptions, resolveSubscribeOptions } from './subscribe-options.js'
 import { runSubscription } from './subscription-loop.js'
 
@@ -95,13 +103,20 @@ export function redisBus(target: Redis | string | RedisBusOptions): MessageBus {
     Date.now(),
   ]
 
+  // Throws a ValidationError for an entry whose fields are not what `publish` writes.
   const toMessage = (topic: string, [id, fields]: StreamEntry, deliveryCount: number): BusMessage => {
     const map = fieldsOf(fields ?? [])
+    const headers = decodeStoredValue(map.get('headers') ?? '{}', `headers of message ${id} on ${topic}`)
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+      throw new ValidationError({
+        message: `redis bus: headers of message ${id} on ${topic} are not an object`,
+      })
+    }
     return {
       id,
       topic,
       payload: decodeStoredValue(map.get('payload') ?? 'null', `message ${id} on ${topic}`),
-      headers: JSON.parse(map.get('headers') ?? '{}') as Record<string, string>,
+      headers: headers as Record<string, string>,
       publishedAt: new Date(Number(map.get('publishedAt') ?? 0)),
       deliveryCount,
     }
@@ -115,6 +130,52 @@ export function redisBus(target: Redis | string | RedisBusOptions): MessageBus {
     const blocking = client.duplicate()
     logErrors(blocking)
     let claimCursor = '0-0'
+    const deadLetter = async (message: BusMessage, letter: DeadLetter): Promise<void> => {
+      const replies = await client
+        .multi()
+        .xadd(
+          ...(addArgs(subscription.deadLetterTopic, encodeStoredValue(letter, 'dead letter'), {}) as [
+            string,
+          ]),
+        )
+        .xack(key, group, message.id)
+        .hdel(errorsKey, message.id)
+        .exec()
+      const failed = replies?.find(([error]) => error !== null)?.[0]
+      if (failed) throw failed
+    }
+    // An entry that does not decode (written by another tool) would fail every delivery the same way:
+    // it goes straight to the dead-letter topic, with its raw fields, instead of blocking the group.
+    const decode = async (entries: StreamEntry[], countOf: (id: string) => number): Promise<BusMessage[]> => {
+      const messages: BusMessage[] = []
+      for (const entry of entries) {
+        const deliveries = countOf(entry[0])
+        try {
+          messages.push(toMessage(topic, entry, deliveries))
+        } catch (error) {
+          const raw: BusMessage = {
+            id: entry[0],
+            topic,
+            payload: Object.fromEntries(fieldsOf(entry[1] ?? [])),
+            headers: {},
+            publishedAt: new Date(0),
+            deliveryCount: deliveries,
+          }
+          const failure = redactor.error(redisBusFailure('read', error))
+          await deadLetter(raw, {
+            topic,
+            group,
+            messageId: raw.id,
+            payload: raw.payload,
+            headers: {},
+            deliveries,
+            error: { code: failure.code, message: failure.message, retryable: false },
+            deadAt: new Date(),
+          })
+        }
+      }
+      return messages
+    }
     return {
       claimStale: (count) =>
         call('claim', async () => {
@@ -139,7 +200,7 @@ export function redisBus(target: Redis | string | RedisBusOptions): MessageBus {
             const [row] = reply as Array<[string, string, number, number]>
             if (row !== undefined) counts.set(row[0], row[3])
           }
-          return live.map((entry) => toMessage(topic, entry, counts.get(entry[0]) ?? 2))
+          return decode(live, (id) => counts.get(id) ?? 2)
         }),
       readNew: (count, waitMs) =>
         call('read', async () => {
@@ -155,7 +216,7 @@ export function redisBus(target: Redis | string | RedisBusOptions): MessageBus {
             key,
             '>',
           )) as Array<[string, StreamEntry[]]> | null
-          return (reply?.[0]?.[1] ?? []).map((entry) => toMessage(topic, entry, 1))
+          return decode(reply?.[0]?.[1] ?? [], () => 1)
         }),
       ack: (message) =>
         call('ack', async () => {
@@ -170,21 +231,7 @@ export function redisBus(target: Redis | string | RedisBusOptions): MessageBus {
           const text = await client.hget(errorsKey, message.id)
           return text === null ? undefined : (JSON.parse(text) as DeadLetterError)
         }),
-      deadLetter: (message, letter) =>
-        call('deadLetter', async () => {
-          const replies = await client
-            .multi()
-            .xadd(
-              ...(addArgs(subscription.deadLetterTopic, encodeStoredValue(letter, 'dead letter'), {}) as [
-                string,
-              ]),
-            )
-            .xack(key, group, message.id)
-            .hdel(errorsKey, message.id)
-            .exec()
-          const failed = replies?.find(([error]) => error !== null)?.[0]
-          if (failed) throw failed
-        }),
+      deadLetter: (message, letter) => call('deadLetter', () => deadLetter(message, letter)),
       interrupt() {
         // Ends a pending XREADGROUP BLOCK at once; a message it had already taken stays pending and is
         // redelivered after `redeliverAfterMs`.

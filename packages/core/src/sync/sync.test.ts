@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { CheckpointStore } from '../checkpoints/checkpoint-store.js'
 import { fileCheckpoints } from '../checkpoints/file-checkpoints.js'
 import { memoryCheckpoints } from '../checkpoints/store-checkpoints.js'
-import type { EntityRecord } from '../connector/connector.js'
+import type { ChangesOptions, EntityRecord } from '../connector/connector.js'
 import { JunctionError } from '../errors/junction-error.js'
 import { memoryStore } from '../stores/memory-store.js'
 import { fileSink, readFileSink } from '../testing/test-support/file-sink.js'
@@ -146,6 +146,25 @@ describe('sync', () => {
     expect(result).toMatchObject({ read: 4, written: 1 })
     expect(sink.writes.get('INV-1')).toBe(1)
     expect(sink.state.get('INV-1')).toMatchObject({ name: 'v4' })
+  })
+
+  it('reads the record of a change that carries only its id, and skips one deleted since', async () => {
+    const { sim, source } = ledger({ Invoice: invoices(3) })
+    sim.data.remove('Invoice', 'L000003')
+    const idsOnly = {
+      ...source,
+      async *changes(entity: string, options?: ChangesOptions) {
+        for await (const change of source.changes(entity, options)) {
+          yield { ...change, kind: 'upsert' as const, record: undefined }
+        }
+      },
+    }
+    const sink = countingSink<EntityRecord>()
+    const checkpoints = memoryCheckpoints()
+    closing.push(checkpoints)
+    const result = await sync({ source: idsOnly, entity: 'Invoice', sink, checkpoints, progressBar: false })
+    expect(result).toMatchObject({ read: 4, written: 2, cursor: '4' })
+    expect(sink.state.get('L000002')).toEqual(sim.data.row('Invoice', 'L000002'))
   })
 
   it('writes under the key the caller derives, such as an external id', async () => {
