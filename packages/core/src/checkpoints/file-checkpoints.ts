@@ -79,7 +79,10 @@ export function fileCheckpoints(options: FileCheckpointsOptions | string): Check
       run('save', async () => {
         const path = pathOf(checkCheckpointKey(DRIVER, 'save', key))
         const text = encodeStoredValue(checkCheckpoint(DRIVER, key, checkpoint), key)
-        ready ??= mkdir(directory, { recursive: true })
+        ready ??= mkdir(directory, { recursive: true }).catch((error: unknown) => {
+          ready = undefined
+          throw error
+        })
         await ready
         // A unique temporary name: two saves racing each write their own file, and the last rename wins whole.
         const temporary = `${path}.${randomUUID()}.tmp`

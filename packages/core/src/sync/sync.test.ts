@@ -263,6 +263,24 @@ describe('sync', () => {
       expect(new Set(sink.writes.values())).toEqual(new Set([1]))
     })
 
+    it('wraps an error a sink throws that is not a JunctionError as SINK_FAILED, saving no checkpoint', async () => {
+      const { source } = ledger()
+      const checkpoints = memoryCheckpoints()
+      closing.push(checkpoints)
+      const sink: SyncSink<EntityRecord> = {
+        write: async () => {
+          throw new Error('disk full')
+        },
+      }
+      await expect(
+        sync({ source, entity: 'Invoice', sink, checkpoints, progressBar: false }),
+      ).rejects.toMatchObject({
+        code: 'SINK_FAILED',
+        retryable: true,
+      })
+      expect(await checkpoints.load('ledger:Invoice')).toBeUndefined()
+    })
+
     it('replays only the batch whose checkpoint was lost, rewriting the same keys to the same values', async () => {
       const { sim, source } = ledger({ Invoice: invoices(15) })
       const inner = memoryCheckpoints()

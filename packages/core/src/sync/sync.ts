@@ -163,7 +163,22 @@ export async function sync<T = EntityRecord>(options: SyncOptions<T>): Promise<S
       byKey.set(sinkChange.key, sinkChange)
     }
     const writes = [...byKey.values()]
-    if (writes.length > 0) await sink.write(writes, { entity, signal: parsed.signal })
+    if (writes.length > 0) {
+      try {
+        await sink.write(writes, { entity, signal: parsed.signal })
+      } catch (error) {
+        throw error instanceof JunctionError
+          ? error
+          : new JunctionError({
+              code: 'SINK_FAILED',
+              message: `sync ${entity}: the sink refused a batch of ${writes.length} (it is read again on the next run)`,
+              operation: 'sync',
+              entity,
+              retryable: true,
+              cause: error,
+            })
+      }
+    }
     totalRecords += batch.changes.length
     await checkpoints.save(checkpointKey, { cursor: last.cursor, savedAt: new Date(), records: totalRecords })
     progress.batches++

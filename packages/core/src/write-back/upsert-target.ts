@@ -1,5 +1,6 @@
 import type { Connector, EntityRecord, WriteResult } from '../connector/connector.js'
 import { ValidationError } from '../errors/error-kinds.js'
+import { JunctionError } from '../errors/junction-error.js'
 import type { Transformer } from '../transform/transformer.js'
 import type { WriteBackTarget } from './write-back-target.js'
 
@@ -50,14 +51,20 @@ export function upsertTarget<T>(options: UpsertTargetOptions<T>): WriteBackTarge
       const size = options.chunkSize ?? Math.max(1, sendable.length)
       for (let start = 0; start < sendable.length; start += size) {
         const chunk = sendable.slice(start, start + size)
-        const written = await connector.upsert(
-          entity,
-          chunk.map((item) => item.record),
-          { externalId, signal: context.signal, correlationId: context.correlationId },
-        )
-        for (const result of written) {
-          const index = chunk[result.index]?.index
-          if (index !== undefined) results[index] = { ...result, index }
+        try {
+          const written = await connector.upsert(
+            entity,
+            chunk.map((item) => item.record),
+            { externalId, signal: context.signal, correlationId: context.correlationId },
+          )
+          for (const result of written) {
+            const index = chunk[result.index]?.index
+            if (index !== undefined) results[index] = { ...result, index }
+          }
+        } catch (error) {
+          // A whole call failed (connection, auth...): its records fail, earlier chunks keep their results.
+          if (!(error instanceof JunctionError)) throw error
+          for (const { index } of chunk) results[index] = { ok: false, index, error }
         }
       }
       return results.filter((result) => result !== undefined)

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { EntityRecord } from '../connector/connector.js'
+import type { Connector, EntityRecord } from '../connector/connector.js'
+import { JunctionError } from '../errors/junction-error.js'
 import { ledgerConnector } from '../testing/test-support/ledger-connector.js'
 import { ledgerSimulator } from '../testing/test-support/ledger-simulator.js'
 import { invalid, type Transformer, valid } from '../transform/transformer.js'
@@ -159,6 +160,33 @@ describe('writeBack', () => {
       result.targets[0]?.results.every((entry) => !entry.ok && entry.error.code === 'WRITE_BACK_FAILED'),
     ).toBe(true)
     expect(result.targets[1]).toMatchObject({ target: 'crm', succeeded: 3, failed: 0 })
+  })
+
+  it('fails only the records of a chunk whose call failed, keeping the results of the others', async () => {
+    const crm = system('crm')
+    let calls = 0
+    const flaky: Connector = {
+      ...crm.connector,
+      upsert(entity, records, options) {
+        calls++
+        if (calls === 1)
+          return Promise.reject(new JunctionError({ code: 'CONNECTION_RESET', message: 'socket hang up' }))
+        return crm.connector.upsert(entity, records, options)
+      },
+    }
+    const result = await writeBack({
+      records: [...scores, { leadKey: 'LEAD-4', score: 60 }],
+      targets: [
+        upsertTarget({ connector: flaky, entity: 'Lead', externalId: 'key', map: toLead, chunkSize: 2 }),
+      ],
+    })
+    expect(result.targets[0]?.results.map((entry) => (entry.ok ? 'ok' : entry.error.code))).toEqual([
+      'CONNECTION_RESET',
+      'CONNECTION_RESET',
+      'ok',
+      'ok',
+    ])
+    expect(crm.sim.data.rows('Lead').map((row) => row.key)).toEqual(['LEAD-3', 'LEAD-4'])
   })
 
   it('fails the records a target reported no result for', async () => {
