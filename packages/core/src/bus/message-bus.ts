@@ -28,7 +28,10 @@ export interface SubscribeOptions {
   concurrency?: number
   /** Deliveries a message gets before it goes to the dead-letter topic (default 5). */
   maxDeliveries?: number
-  /** How long a delivered message may stay unacknowledged before it is redelivered (default 30 s). */
+  /**
+   * How long a delivered message may stay unacknowledged before it is redelivered (default 30 s): after
+   * a failed handler, a crashed consumer, or a handler still running. Set it above the slowest handler.
+   */
   redeliverAfterMs?: number
   /** Where a new group starts: every message the topic still holds (default), or only later ones. */
   startAt?: 'earliest' | 'latest'
