@@ -108,6 +108,22 @@ describe('sync', () => {
     expect(sink.state.get('L000002')).toMatchObject({ amount: -20 })
   })
 
+  it('starts a first run at since, and later runs at the checkpoint', async () => {
+    const { sim, source } = ledger({ Invoice: [] })
+    sim.data.put('Invoice', { name: 'old' }, new Date('2026-01-01T00:00:00.000Z'))
+    sim.data.put('Invoice', { name: 'new' }, new Date('2026-06-01T00:00:00.000Z'))
+    const sink = countingSink<EntityRecord>()
+    const checkpoints = memoryCheckpoints()
+    closing.push(checkpoints)
+    const since = new Date('2026-03-01T00:00:00.000Z')
+    const first = await sync({ source, entity: 'Invoice', sink, checkpoints, since, progressBar: false })
+    expect(first).toMatchObject({ read: 1, cursor: '2' })
+    expect([...sink.state.values()].map((row) => row.name)).toEqual(['new'])
+    sim.data.put('Invoice', { name: 'backdated' }, new Date('2025-01-01T00:00:00.000Z'))
+    const second = await sync({ source, entity: 'Invoice', sink, checkpoints, since, progressBar: false })
+    expect(second).toMatchObject({ read: 1, resumedFrom: '2', cursor: '3' })
+  })
+
   it('passes deletes to the sink, which removes the key', async () => {
     const { sim, source } = ledger()
     const store = memoryStore()

@@ -70,7 +70,7 @@ async function* query(
 async function* changes(
   ctx: ConnectorContext,
   entity: string,
-  options: { cursor?: string; pageSize?: number },
+  options: { cursor?: string; since?: Date; pageSize?: number },
 ) {
   let after = options.cursor === undefined ? 0 : Number(options.cursor)
   if (!Number.isSafeInteger(after) || after < 0) {
@@ -83,7 +83,12 @@ async function* changes(
   for (;;) {
     const response: JunctionResponse = await ctx.request({
       path: path(entity, 'changes'),
-      query: { after, limit: options.pageSize ?? 3 },
+      query: {
+        after,
+        limit: options.pageSize ?? 3,
+        // A cursor supersedes the time it started from.
+        ...(options.cursor === undefined && options.since ? { since: options.since.toISOString() } : {}),
+      },
     })
     const body = expectBody(changesBody, response, CHANGES)
     for (const change of body.changes) {

@@ -29,22 +29,22 @@ export class LedgerData {
     return row === undefined ? undefined : { ...row }
   }
 
-  /** Creates or replaces a record (giving it an id when it has none) and logs the change. */
-  put(entity: string, record: EntityRecord): EntityRecord {
+  /** Creates or replaces a record (giving it an id when it has none) and logs the change, at `at` (default now). */
+  put(entity: string, record: EntityRecord, at: Date = new Date()): EntityRecord {
     const id =
       typeof record.id === 'string' && record.id !== ''
         ? record.id
         : `L${String(++this.#ids).padStart(6, '0')}`
     const row = { ...record, id }
     this.#table(entity).set(id, row)
-    this.#append(entity, { kind: 'upsert', id, record: { ...row } })
+    this.#append(entity, { kind: 'upsert', id, record: { ...row } }, at)
     return { ...row }
   }
 
   /** Deletes a record and logs it; returns whether it was there. */
   remove(entity: string, id: string): boolean {
     const removed = this.#table(entity).delete(id)
-    if (removed) this.#append(entity, { kind: 'delete', id })
+    if (removed) this.#append(entity, { kind: 'delete', id }, new Date())
     return removed
   }
 
@@ -53,9 +53,9 @@ export class LedgerData {
     return (this.#log.get(entity) ?? []).filter((change) => change.seq > after)
   }
 
-  #append(entity: string, change: Omit<LedgerChange, 'seq' | 'changedAt'>): void {
+  #append(entity: string, change: Omit<LedgerChange, 'seq' | 'changedAt'>, at: Date): void {
     const log = this.#log.get(entity) ?? []
-    log.push({ ...change, seq: ++this.#seq, changedAt: new Date().toISOString() })
+    log.push({ ...change, seq: ++this.#seq, changedAt: at.toISOString() })
     this.#log.set(entity, log)
   }
 
@@ -101,7 +101,10 @@ export function ledgerSimulator(seed: Record<string, EntityRecord[]> = {}): Ledg
         const limit = Number(url.searchParams.get('limit') ?? '50')
         if (!Number.isInteger(after) || after < 0)
           return fault(400, 'BAD_CURSOR', 'after must be a sequence number')
-        const all = data.changesAfter(String(params.entity), after)
+        const since = url.searchParams.get('since')
+        const all = data
+          .changesAfter(String(params.entity), after)
+          .filter((change) => since === null || change.changedAt >= since)
         return HttpResponse.json({ changes: all.slice(0, limit), more: all.length > limit })
       }),
       http.get('*/ledger/:entity/:id', ({ params }) => {
