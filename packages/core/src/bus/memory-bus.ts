@@ -95,6 +95,7 @@ export function memoryBus(options: MemoryBusOptions = {}): MessageBus {
     const { topic: name, consumer, redeliverAfterMs } = subscription
     const topic = topicFor(name)
     let interrupt: (() => void) | undefined
+    let stopped = false
     const take = (entry: PendingEntry): BusMessage => {
       entry.consumer = consumer
       entry.deliveredAt = Date.now()
@@ -120,6 +121,8 @@ export function memoryBus(options: MemoryBusOptions = {}): MessageBus {
         return stale.slice(0, count).map(take)
       },
       async readNew(count, waitMs) {
+        // Stopped before it got here: a close must not wait out `waitMs`.
+        if (stopped) return []
         const ready = readNow(count)
         if (ready.length > 0 || closed) return ready
         await new Promise<void>((resolve) => {
@@ -150,6 +153,7 @@ export function memoryBus(options: MemoryBusOptions = {}): MessageBus {
         group.pending.delete(Number(message.id))
       },
       interrupt() {
+        stopped = true
         interrupt?.()
       },
       async release() {},
