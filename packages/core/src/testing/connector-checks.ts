@@ -18,10 +18,13 @@ export interface ConnectorFixture {
   close?(): Promise<void>
 }
 
-/** What the compliance suite needs to know about a connector and the data its system was seeded with. */
-export interface ConnectorContractOptions {
+/**
+ * What the compliance suite needs to know about a connector and the data its system was seeded with.
+ * `F` is your fixture type: whatever `setup` returns (e.g. with the simulator) is what `makeChange` gets.
+ */
+export interface ConnectorContractOptions<F extends ConnectorFixture = ConnectorFixture> {
   /** A fresh connector over a freshly seeded system, for each test. */
-  setup(): ConnectorFixture | Promise<ConnectorFixture>
+  setup(): F | Promise<F>
   /** The capabilities the connector must declare: each is checked, and every other must throw `NOT_SUPPORTED`. */
   capabilities: readonly Capability[]
   /** The entity the checks read and write. */
@@ -43,7 +46,7 @@ export interface ConnectorContractOptions {
   /** The external-id field upserts match on (needed for upsert). */
   externalId?: string
   /** Makes one change happen in the system for the changes checks (default: `connector.create` of `newRecord(n)`). */
-  makeChange?(fixture: ConnectorFixture, n: number): Promise<void>
+  makeChange?(fixture: F, n: number): Promise<void>
   /** Where the first read of the changes checks starts (default: the connector's own beginning). */
   changesFrom?: ChangesOptions
 }

@@ -1,7 +1,7 @@
 import type { EntityRecord } from '../connector/connector.js'
 import { connectorContract } from './connector-contract.js'
 import { ledgerConnector, readOnlyLedgerConnector } from './test-support/ledger-connector.js'
-import { type LedgerSimulator, ledgerSimulator } from './test-support/ledger-simulator.js'
+import { ledgerSimulator } from './test-support/ledger-simulator.js'
 
 const seed = (): Record<string, EntityRecord[]> => ({
   Invoice: Array.from({ length: 5 }, (_, index) => ({ name: `Invoice ${index + 1}`, amount: index + 1 })),
@@ -43,10 +43,6 @@ connectorContract('ledger connector over a loopback server', {
   },
 })
 
-interface ReadOnlyFixture {
-  sim: LedgerSimulator
-}
-
 connectorContract('read-only ledger connector', {
   ...fixtures,
   capabilities: ['get', 'query', 'changes'],
@@ -56,6 +52,6 @@ connectorContract('read-only ledger connector', {
     return { connector, sim, close: () => sim.close() }
   },
   async makeChange(fixture, n) {
-    ;(fixture as unknown as ReadOnlyFixture).sim.data.put('Invoice', { name: `Changed ${n}`, amount: n })
+    fixture.sim.data.put('Invoice', { name: `Changed ${n}`, amount: n })
   },
 })

@@ -8,9 +8,12 @@ import { type ConnectorContractOptions, type ConnectorFixture, connectorChecks }
  * changes that resume without gaps or repeats), every other one must throw `NOT_SUPPORTED`, errors
  * must be `JunctionError`s with codes, and `close()` must be idempotent. `setup` runs once per test.
  */
-export function connectorContract(name: string, options: ConnectorContractOptions): void {
+export function connectorContract<F extends ConnectorFixture>(
+  name: string,
+  options: ConnectorContractOptions<F>,
+): void {
   describe(`${name} (Connector contract)`, () => {
-    const fixtures: ConnectorFixture[] = []
+    const fixtures: F[] = []
     afterEach(async () => {
       for (const fixture of fixtures.splice(0)) {
         await fixture.connector.close()
@@ -23,7 +26,8 @@ export function connectorContract(name: string, options: ConnectorContractOption
       it(check.name, async () => {
         const fixture = await options.setup()
         fixtures.push(fixture)
-        await check.run(fixture, options)
+        // The checks see the base fixture type; `makeChange` receives the very object `setup` returned.
+        await check.run(fixture, options as unknown as ConnectorContractOptions)
       })
     }
   })
