@@ -46,6 +46,21 @@ export { isSystemFailure } from './breaker/breaker-verdict.js'
 export { circuitBreakerMiddleware } from './breaker/circuit-breaker-middleware.js'
 export { CircuitOpenError, type CircuitOpenErrorOptions } from './breaker/circuit-open-error.js'
 export { endpointKey } from './breaker/endpoint-key.js'
+export { busSink } from './bus/bus-sink.js'
+export { type MemoryBusOptions, memoryBus } from './bus/memory-bus.js'
+export type {
+  BusMessage,
+  DeadLetter,
+  DeadLetterError,
+  HandlerContext,
+  MessageBus,
+  MessageHandler,
+  PublishOptions,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionEvent,
+} from './bus/message-bus.js'
+export { type RedisBusOptions, redisBus } from './bus/redis-bus.js'
 export { cacheNamespace, recordTag, requestCacheKey } from './cache/cache-keys.js'
 export { type CacheOptions, cacheMiddleware, cacheOptionsSchema } from './cache/cache-middleware.js'
 export type { CacheEntry, CacheStore } from './cache/cache-store.js'
@@ -81,6 +96,9 @@ export {
   salesOrderLineSchema,
   salesOrderSchema,
 } from './canonical/sales-order.js'
+export type { Checkpoint, CheckpointStore } from './checkpoints/checkpoint-store.js'
+export { type FileCheckpointsOptions, fileCheckpoints } from './checkpoints/file-checkpoints.js'
+export { memoryCheckpoints, redisCheckpoints, storeCheckpoints } from './checkpoints/store-checkpoints.js'
 export { parseOptions } from './config/parse-options.js'
 export type {
   BatchOperation,
@@ -297,6 +315,11 @@ export { memoryStores } from './stores/memory-stores.js'
 export { type RedisStoreOptions, redisStore } from './stores/redis-store.js'
 export { redisStores } from './stores/redis-stores.js'
 export type { Stores } from './stores/stores.js'
+export { keyValueSink } from './sync/key-value-sink.js'
+export { type InvalidRecord, type SyncOptions, sync } from './sync/sync.js'
+export type { ProgressReporter, SyncProgress } from './sync/sync-progress.js'
+export type { SinkChange, SinkContext, SyncSink } from './sync/sync-sink.js'
+export { type TerminalProgressOptions, terminalProgress } from './sync/terminal-progress.js'
 export { compose as composeTransformers } from './transform/compose.js'
 export { convert } from './transform/convert.js'
 export { type Converter, type ConvertFunction, converter } from './transform/converter.js'
@@ -333,3 +356,21 @@ export {
   type TransportOptions,
   transportOptionsSchema,
 } from './transport/transport.js'
+export {
+  type ApprovalGate,
+  type ApprovalGateOptions,
+  type ApprovalRequest,
+  type ApprovalStatus,
+  approvalGate,
+  type DecideOptions,
+  type StoredWriteOutcome,
+  type SubmitOptions,
+} from './write-back/approval-gate.js'
+export { type UpsertTargetOptions, upsertTarget } from './write-back/upsert-target.js'
+export { type WriteBackOptions, writeBack } from './write-back/write-back.js'
+export type {
+  TargetOutcome,
+  WriteBackContext,
+  WriteBackResult,
+  WriteBackTarget,
+} from './write-back/write-back-target.js'

@@ -465,6 +465,7 @@ export function defineConnector<
       return implementation as NonNullable<Implementation<Options, State>[K]>
     }
 
+    let closing: Promise<void> | undefined
     const connector: Connector = {
       system: spec.system,
       name,
@@ -546,11 +547,15 @@ export function defineConnector<
       request(request) {
         return runner.run({ name: 'request' }, undefined, (ctx) => ctx.request(request))
       },
-      async close() {
-        await spec.close?.(state)
-        await limiter?.close()
-        await transport.close()
-        if (ownStores) await stores.close()
+      close() {
+        // Once: undici refuses to close an agent twice, and the contract makes close() idempotent.
+        closing ??= (async () => {
+          await spec.close?.(state)
+          await limiter?.close()
+          await transport.close()
+          if (ownStores) await stores.close()
+        })()
+        return closing
       },
     }
 
