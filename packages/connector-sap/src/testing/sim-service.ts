@@ -1,0 +1,328 @@
+import type { ODataLiteral, FilterNode } from './filter-parser.js'
+import type { SimEntitySet, SimProperty, SimServiceDefinition } from './service-catalog.js'
+import { readValue, type SimRecord } from './sim-values.js'
+
+/** An OData error the simulated service answers with (sheet §5.1): status, message class and text. */
+export class ODataFault extends Error {
+  override readonly name = 'ODataFault'
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message)
+  }
+}
+
+// Gateway's "resource not found" message class (sheet §5.1).
+const NOT_FOUND = '/IWBEP/CM_MGW_RT/020'
+const INVALID = '/IWBEP/CM_MGW_RT/004'
+
+/** The in-memory data of one simulated service, in the kept form (dates as ms, decimals as text). */
+export class SimService {
+  readonly #data = new Map<string, Map<string, SimRecord>>()
+
+  constructor(
+    readonly definition: SimServiceDefinition,
+    private readonly now: () => number,
+  ) {
+    for (const set of definition.sets) this.#data.set(set.name, new Map())
+  }
+
+  /** The set called `name`, or a 404 fault. */
+  set(name: string): SimEntitySet {
+    const set = this.definition.sets.find((candidate) => candidate.name === name)
+    if (set === undefined) throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${name}'`)
+    return set
+  }
+
+  /** Whether this service has a set called `name`. */
+  has(name: string): boolean {
+    return this.#data.has(name)
+  }
+
+  /** Every record of a set, in key order of insertion. */
+  records(setName: string): SimRecord[] {
+    return [...this.#rows(setName).values()]
+  }
+
+  /** Adds seed records (V2 wire JSON or plain values), replacing any with the same key. */
+  seed(setName: string, records: readonly Record<string, unknown>[]): void {
+    const set = this.set(setName)
+    const rows = this.#rows(setName)
+    for (const input of records) {
+      const record = this.#kept(set, input, true)
+      // An ETag needs its source: a seed without one was last changed now.
+      if (set.concurrency !== undefined && typeof record[set.concurrency] !== 'number') record[set.concurrency] = this.now()
+      rows.set(keyOf(set, record), record)
+    }
+  }
+
+  /** The record with the given key literals (a positional key under `''`), or a 404 fault. */
+  find(setName: string, keys: ReadonlyMap<string, ODataLiteral>): SimRecord {
+    const set = this.set(setName)
+    const named = keys.has('') ? new Map([[set.keys[0] ?? '', keys.get('') as ODataLiteral]]) : keys
+    if (named.size !== set.keys.length || !set.keys.every((key) => named.has(key))) {
+      throw new ODataFault(400, '/IWBEP/CM_MGW_RT/021', `Invalid key predicate for '${setName}'`)
+    }
+    const key = set.keys.map((name) => String(literalValue(named.get(name) as ODataLiteral))).join('\u0000')
+    const record = this.#rows(setName).get(key)
+    if (record === undefined) throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${set.typeName}'`)
+    return record
+  }
+
+  /** The records linked to `source` through navigation property `nav`. */
+  navigate(setName: string, source: SimRecord, nav: string): { set: SimEntitySet; records: SimRecord[]; many: boolean } {
+    const link = this.set(setName).navigation.find((candidate) => candidate.name === nav)
+    if (link === undefined) throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${nav}'`)
+    const records = this.records(link.target).filter((record) =>
+      Object.entries(link.on).every(([to, from]) => record[to] === source[from]),
+    )
+    return { set: this.set(link.target), records, many: link.many }
+  }
+
+  /** The records that satisfy `filter`, ordered by `orderBy`. */
+  query(setName: string, filter: FilterNode | undefined, orderBy: ReadonlyArray<{ property: string; descending: boolean }>): SimRecord[] {
+    const set = this.set(setName)
+    for (const { property } of orderBy) property && propertyOf(set, property)
+    const rows = filter === undefined ? this.records(setName) : this.records(setName).filter((record) => truthy(evaluate(filter, record, set)))
+    if (orderBy.length > 0) {
+      rows.sort((a, b) => {
+        for (const { property, descending } of orderBy) {
+          const order = compare(a[property], b[property])
+          if (order !== 0) return descending ? -order : order
+        }
+        return 0
+      })
+    }
+    return rows
+  }
+
+  /**
+   * Creates a record (and its deep-inserted children, nested arrays under navigation properties):
+   * numbers a missing key, stamps change fields, and refuses unknown properties and sets that are
+   * not creatable.
+   */
+  create(setName: string, payload: Record<string, unknown>, parent?: { set: string; record: SimRecord; nav: string }): SimRecord {
+    const set = this.set(setName)
+    if (!set.creatable) throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Create is not allowed for entity set '${setName}'`)
+    const children: Array<[string, Record<string, unknown>[]]> = []
+    const fields: Record<string, unknown> = {}
+    for (const [name, value] of Object.entries(payload)) {
+      const nav = set.navigation.find((candidate) => candidate.name === name)
+      if (nav !== undefined) {
+        if (!Array.isArray(value)) throw new ODataFault(400, INVALID, `Deep insert of '${name}' expects an array`)
+        children.push([name, value as Record<string, unknown>[]])
+      } else fields[name] = value
+    }
+    if (parent !== undefined) {
+      const link = this.set(parent.set).navigation.find((candidate) => candidate.name === parent.nav)
+      for (const [to, from] of Object.entries(link?.on ?? {})) fields[to] = parent.record[from]
+    }
+    const record = this.#kept(set, fields, false)
+    const numbering = set.keyNumbering
+    if (numbering !== undefined && (record[numbering.property] === undefined || record[numbering.property] === null || record[numbering.property] === '')) {
+      record[numbering.property] = this.#nextNumber(set, record, numbering)
+    }
+    for (const key of set.keys) {
+      if (record[key] === undefined || record[key] === null || record[key] === '')
+        throw new ODataFault(400, INVALID, `Key property '${key}' of '${setName}' is missing`)
+    }
+    this.#stamp(set, record, true)
+    const rows = this.#rows(setName)
+    const key = keyOf(set, record)
+    if (rows.has(key)) throw new ODataFault(400, '/IWBEP/CM_MGW_RT/025', `Entity '${set.typeName}' with this key already exists`)
+    rows.set(key, record)
+    for (const [nav, items] of children) {
+      const link = set.navigation.find((candidate) => candidate.name === nav)
+      for (const item of items) this.create(link?.target ?? '', item, { set: setName, record, nav })
+    }
+    return record
+  }
+
+  /** Applies a partial (or, with `replace`, a whole) update; keys cannot change. */
+  update(setName: string, record: SimRecord, payload: Record<string, unknown>, replace: boolean): void {
+    const set = this.set(setName)
+    if (!set.updatable) throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Update is not allowed for entity set '${setName}'`)
+    const changes = this.#kept(set, payload, false)
+    for (const key of set.keys) {
+      if (key in changes && changes[key] !== record[key]) throw new ODataFault(400, INVALID, `Key property '${key}' cannot be changed`)
+    }
+    if (replace) for (const property of set.properties) if (!set.keys.includes(property.name)) record[property.name] = null
+    Object.assign(record, changes)
+    this.#stamp(set, record, false)
+  }
+
+  /** Deletes a record. */
+  delete(setName: string, record: SimRecord): void {
+    const set = this.set(setName)
+    if (!set.deletable) throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Delete is not allowed for entity set '${setName}'`)
+    this.#rows(setName).delete(keyOf(set, record))
+  }
+
+  /** A copy of every set, for undoing a failed changeset. */
+  snapshot(): Map<string, Map<string, SimRecord>> {
+    return new Map([...this.#data].map(([name, rows]) => [name, new Map([...rows].map(([key, record]) => [key, { ...record }]))]))
+  }
+
+  /** Puts a snapshot back. */
+  restore(snapshot: Map<string, Map<string, SimRecord>>): void {
+    this.#data.clear()
+    for (const [name, rows] of snapshot) this.#data.set(name, rows)
+  }
+
+  #rows(setName: string): Map<string, SimRecord> {
+    const rows = this.#data.get(setName)
+    if (rows === undefined) throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${setName}'`)
+    return rows
+  }
+
+  #kept(set: SimEntitySet, input: Record<string, unknown>, seeding: boolean): SimRecord {
+    const record: SimRecord = {}
+    for (const [name, value] of Object.entries(input)) {
+      if (name === '__metadata' || name.startsWith('@odata.')) continue
+      const property = set.properties.find((candidate) => candidate.name === name)
+      if (property === undefined) {
+        if (seeding && set.navigation.some((nav) => nav.name === name)) continue
+        throw new ODataFault(400, INVALID, `Property '${name}' is invalid for entity type '${set.typeName}'`)
+      }
+      const read = readValue(value, property)
+      if (!read.ok) throw new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', `Invalid value for property '${name}' (${property.type})`)
+      if (property.maxLength !== undefined && typeof read.value === 'string' && read.value.length > property.maxLength) {
+        throw new ODataFault(400, INVALID, `Value for property '${name}' is longer than ${property.maxLength}`)
+      }
+      record[name] = read.value
+    }
+    return record
+  }
+
+  #nextNumber(set: SimEntitySet, record: SimRecord, numbering: NonNullable<SimEntitySet['keyNumbering']>): string {
+    const siblings = this.records(set.name).filter((other) =>
+      set.keys.filter((key) => key !== numbering.property).every((key) => other[key] === record[key]),
+    )
+    const step = set.keys.length > 1 ? 10 : 1
+    const highest = siblings.reduce((max, other) => Math.max(max, Number(other[numbering.property]) || 0), numbering.start - step)
+    return String(highest + step)
+  }
+
+  // Every write moves the change fields on, so watermarks and ETags see it (sheet §10).
+  #stamp(set: SimEntitySet, record: SimRecord, created: boolean): void {
+    const now = this.now()
+    const has = (name: string) => set.properties.some((property) => property.name === name)
+    if (has('LastChangeDateTime')) {
+      const previous = typeof record.LastChangeDateTime === 'number' ? record.LastChangeDateTime : 0
+      record.LastChangeDateTime = Math.max(now, previous + 1)
+    }
+    const day = Math.floor(now / 86_400_000) * 86_400_000
+    if (has('LastChangeDate')) record.LastChangeDate = day
+    if (has('LastChangeTime')) {
+      const seconds = Math.floor((now - day) / 1000)
+      record.LastChangeTime = `PT${String(Math.floor(seconds / 3600)).padStart(2, '0')}H${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}M${String(seconds % 60).padStart(2, '0')}S`
+    }
+    if (created && has('CreationDate') && (record.CreationDate === undefined || record.CreationDate === null)) record.CreationDate = day
+  }
+}
+
+/** The key of a record as one map key. */
+export function keyOf(set: SimEntitySet, record: SimRecord): string {
+  return set.keys.map((key) => String(record[key])).join('\u0000')
+}
+
+function propertyOf(set: SimEntitySet, name: string): SimProperty {
+  const property = set.properties.find((candidate) => candidate.name === name)
+  if (property === undefined) throw new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', `Property '${name}' not found in type '${set.typeName}'`)
+  return property
+}
+
+function literalValue(literal: ODataLiteral): unknown {
+  switch (literal.kind) {
+    case 'null':
+      return null
+    case 'number':
+      return literal.text
+    default:
+      return literal.value
+  }
+}
+
+function evaluate(node: FilterNode, record: SimRecord, set: SimEntitySet): unknown {
+  switch (node.kind) {
+    case 'and':
+      return truthy(evaluate(node.left, record, set)) && truthy(evaluate(node.right, record, set))
+    case 'or':
+      return truthy(evaluate(node.left, record, set)) || truthy(evaluate(node.right, record, set))
+    case 'not':
+      return !truthy(evaluate(node.operand, record, set))
+    case 'literal':
+      return node.literal.kind === 'number' ? node.literal.value : literalValue(node.literal)
+    case 'property': {
+      if (node.path.includes('/')) throw new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', 'Navigation paths in $filter are not supported by the simulator')
+      propertyOf(set, node.path)
+      return record[node.path] ?? null
+    }
+    case 'compare': {
+      const order = compare(evaluate(node.left, record, set), evaluate(node.right, record, set))
+      switch (node.operator) {
+        case 'eq':
+          return order === 0
+        case 'ne':
+          return order !== 0
+        case 'gt':
+          return order > 0 && order !== UNORDERED
+        case 'ge':
+          return order >= 0 && order !== UNORDERED
+        case 'lt':
+          return order < 0 && order !== -UNORDERED
+        case 'le':
+          return order <= 0 && order !== -UNORDERED
+      }
+      return false
+    }
+    case 'call': {
+      const args = node.args.map((arg) => evaluate(arg, record, set))
+      const text = (value: unknown) => (value === null || value === undefined ? '' : String(value))
+      switch (node.name) {
+        case 'substringof':
+          return text(args[1]).includes(text(args[0]))
+        case 'contains':
+          return text(args[0]).includes(text(args[1]))
+        case 'startswith':
+          return text(args[0]).startsWith(text(args[1]))
+        case 'endswith':
+          return text(args[0]).endsWith(text(args[1]))
+        case 'tolower':
+          return text(args[0]).toLowerCase()
+        case 'toupper':
+          return text(args[0]).toUpperCase()
+        case 'trim':
+          return text(args[0]).trim()
+        case 'length':
+          return text(args[0]).length
+      }
+      return false
+    }
+  }
+}
+
+const UNORDERED = 2
+
+// Values compare by kind: numbers and numeric text numerically, guids case-blind, text by code point;
+// null equals only null and orders before everything else.
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0
+  if (a === null || a === undefined) return b === null || b === undefined ? 0 : -UNORDERED
+  if (b === null || b === undefined) return UNORDERED
+  if (typeof a === 'boolean' || typeof b === 'boolean') return a === b ? 0 : UNORDERED
+  const numeric = (value: unknown) => (typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : undefined)
+  const x = numeric(a)
+  const y = numeric(b)
+  if (x !== undefined && y !== undefined && (typeof a === 'number' || typeof b === 'number')) return x === y ? 0 : x < y ? -1 : 1
+  const s = String(a).toLowerCase() === String(b).toLowerCase() && /^[0-9a-f-]{36}$/i.test(String(a)) ? 0 : undefined
+  if (s === 0) return 0
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0
+}
+
+function truthy(value: unknown): boolean {
+  return value === true
+}
