@@ -59,7 +59,7 @@ function changeset(
   base: string,
   run: SubRequestRunner,
 ): string[] {
-  const snapshot = service.snapshot()
+  service.begin()
   const created = new Map<string, string>()
   const answers: SimResponse[] = []
   for (const part of parts) {
@@ -67,13 +67,14 @@ function changeset(
     if (sub.request.method === 'GET') throw new ODataFault(400, '/IWBEP/CM_MGW_RT/072', 'A changeset may hold only writes')
     const answer = run(sub.request, sub.resource)
     if (answer.status >= 400) {
-      service.restore(snapshot)
+      service.rollback()
       return httpPart(answer)
     }
     const location = answer.headers.location
     if (part.contentId !== undefined && location !== undefined) created.set(part.contentId, decodeURIComponent(location.slice(base.length + 1)))
     answers.push(answer)
   }
+  service.commit()
   const boundary = `changeset_sim_${randomUUID()}`
   const lines = [`Content-Type: multipart/mixed; boundary=${boundary}`, '']
   for (const answer of answers) lines.push(`--${boundary}`, ...httpPart(answer))
@@ -132,7 +133,7 @@ function jsonBatch(service: SimService, request: SimRequest, base: string, run: 
     const group = requests[index]?.atomicityGroup
     const members = group === undefined ? [requests[index] as JsonBatchRequest] : requests.slice(index).filter((item, at, all) => item.atomicityGroup === group && all.slice(0, at).every((before) => before.atomicityGroup === group))
     index += members.length
-    const snapshot = service.snapshot()
+    service.begin()
     const answers: unknown[] = []
     let failed: unknown
     for (const item of members) {
@@ -147,9 +148,12 @@ function jsonBatch(service: SimService, request: SimRequest, base: string, run: 
       answers.push(response)
     }
     if (failed !== undefined) {
-      service.restore(snapshot)
+      service.rollback()
       responses.push(failed)
-    } else responses.push(...answers)
+    } else {
+      service.commit()
+      responses.push(...answers)
+    }
   }
   return jsonResponse(200, { responses }, 'v4')
 }

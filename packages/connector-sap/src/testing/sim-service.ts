@@ -22,6 +22,9 @@ const INVALID = '/IWBEP/CM_MGW_RT/004'
 /** The in-memory data of one simulated service, in the kept form (dates as ms, decimals as text). */
 export class SimService {
   readonly #data = new Map<string, Map<string, SimRecord>>()
+  // Undo steps of the open changeset, newest last; undefined outside a changeset.
+  #journal: Array<() => void> | undefined
+  readonly #highest = new Map<string, number>()
 
   constructor(
     readonly definition: SimServiceDefinition,
@@ -57,6 +60,7 @@ export class SimService {
       if (set.concurrency !== undefined && typeof record[set.concurrency] !== 'number') record[set.concurrency] = this.now()
       rows.set(keyOf(set, record), record)
     }
+    this.#highest.delete(setName)
   }
 
   /** The record with the given key literals (a positional key under `''`), or a 404 fault. */
@@ -125,6 +129,10 @@ export class SimService {
     if (numbering !== undefined && (record[numbering.property] === undefined || record[numbering.property] === null || record[numbering.property] === '')) {
       record[numbering.property] = this.#nextNumber(set, record, numbering)
     }
+    const known = this.#highest.get(set.name)
+    if (numbering !== undefined && set.keys.length === 1 && known !== undefined && Number(record[numbering.property]) > known) {
+      this.#highest.set(set.name, Number(record[numbering.property]))
+    }
     for (const key of set.keys) {
       if (record[key] === undefined || record[key] === null || record[key] === '')
         throw new ODataFault(400, INVALID, `Key property '${key}' of '${setName}' is missing`)
@@ -134,6 +142,7 @@ export class SimService {
     const key = keyOf(set, record)
     if (rows.has(key)) throw new ODataFault(400, '/IWBEP/CM_MGW_RT/025', `Entity '${set.typeName}' with this key already exists`)
     rows.set(key, record)
+    this.#journal?.push(() => rows.delete(key))
     for (const [nav, items] of children) {
       const link = set.navigation.find((candidate) => candidate.name === nav)
       for (const item of items) this.create(link?.target ?? '', item, { set: setName, record, nav })
@@ -149,6 +158,11 @@ export class SimService {
     for (const key of set.keys) {
       if (key in changes && changes[key] !== record[key]) throw new ODataFault(400, INVALID, `Key property '${key}' cannot be changed`)
     }
+    const before = { ...record }
+    this.#journal?.push(() => {
+      for (const name of Object.keys(record)) delete record[name]
+      Object.assign(record, before)
+    })
     if (replace) for (const property of set.properties) if (!set.keys.includes(property.name)) record[property.name] = null
     Object.assign(record, changes)
     this.#stamp(set, record, false)
@@ -158,18 +172,27 @@ export class SimService {
   delete(setName: string, record: SimRecord): void {
     const set = this.set(setName)
     if (!set.deletable) throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Delete is not allowed for entity set '${setName}'`)
-    this.#rows(setName).delete(keyOf(set, record))
+    const rows = this.#rows(setName)
+    const key = keyOf(set, record)
+    rows.delete(key)
+    this.#journal?.push(() => rows.set(key, record))
   }
 
-  /** A copy of every set, for undoing a failed changeset. */
-  snapshot(): Map<string, Map<string, SimRecord>> {
-    return new Map([...this.#data].map(([name, rows]) => [name, new Map([...rows].map(([key, record]) => [key, { ...record }]))]))
+  /** Starts an atomic changeset: every change until `commit` or `rollback` can be undone. */
+  begin(): void {
+    this.#journal = []
   }
 
-  /** Puts a snapshot back. */
-  restore(snapshot: Map<string, Map<string, SimRecord>>): void {
-    this.#data.clear()
-    for (const [name, rows] of snapshot) this.#data.set(name, rows)
+  /** Keeps the changeset's changes. */
+  commit(): void {
+    this.#journal = undefined
+  }
+
+  /** Undoes the changeset's changes, newest first. */
+  rollback(): void {
+    const steps = this.#journal ?? []
+    this.#journal = undefined
+    for (const undo of steps.reverse()) undo()
   }
 
   #rows(setName: string): Map<string, SimRecord> {
@@ -198,12 +221,17 @@ export class SimService {
   }
 
   #nextNumber(set: SimEntitySet, record: SimRecord, numbering: NonNullable<SimEntitySet['keyNumbering']>): string {
+    if (set.keys.length === 1) {
+      // A single key is numbered from the highest one yet, kept as it goes: sets can hold 50k records.
+      const highest = this.#highest.get(set.name) ?? this.records(set.name).reduce((max, other) => Math.max(max, Number(other[numbering.property]) || 0), numbering.start - 1)
+      this.#highest.set(set.name, highest + 1)
+      return String(highest + 1)
+    }
     const siblings = this.records(set.name).filter((other) =>
       set.keys.filter((key) => key !== numbering.property).every((key) => other[key] === record[key]),
     )
-    const step = set.keys.length > 1 ? 10 : 1
-    const highest = siblings.reduce((max, other) => Math.max(max, Number(other[numbering.property]) || 0), numbering.start - step)
-    return String(highest + step)
+    const highest = siblings.reduce((max, other) => Math.max(max, Number(other[numbering.property]) || 0), numbering.start - 10)
+    return String(highest + 10)
   }
 
   // Every write moves the change fields on, so watermarks and ETags see it (sheet §10).
