@@ -20,13 +20,18 @@ const ROUNDS = 3
 
 // tsx's API loads the TypeScript worker module (a worker does not inherit the parent's loader).
 const workerModule = new URL('./support/sap-simulator-worker.ts', import.meta.url).href
-const worker = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(workerModule)}, ${JSON.stringify(import.meta.url)}))`, {
-  eval: true,
-  workerData: { partners: PARTNERS, maxPageSize: PAGE },
-})
-const started = await new Promise<{ url: string; servicePaths: Record<string, string>; auth: { type: 'basic'; username: string; password: string } }>((resolve) =>
-  worker.once('message', resolve),
+const worker = new Worker(
+  `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(workerModule)}, ${JSON.stringify(import.meta.url)}))`,
+  {
+    eval: true,
+    workerData: { partners: PARTNERS, maxPageSize: PAGE },
+  },
 )
+const started = await new Promise<{
+  url: string
+  servicePaths: Record<string, string>
+  auth: { type: 'basic'; username: string; password: string }
+}>((resolve) => worker.once('message', resolve))
 const root = (service: string) => `${started.url}${started.servicePaths[service]}`
 const authorization = `Basic ${Buffer.from(`${started.auth.username}:${started.auth.password}`).toString('base64')}`
 
@@ -38,7 +43,14 @@ const counted: Dispatcher = agent.compose((dispatch) => (options, handler) => {
 })
 
 const connector = () =>
-  sap({ serviceRoot: root('API_BUSINESS_PARTNER'), client: '100', auth: started.auth, dispatcher: counted, pageSize: PAGE, breaker: false })
+  sap({
+    serviceRoot: root('API_BUSINESS_PARTNER'),
+    client: '100',
+    auth: started.auth,
+    dispatcher: counted,
+    pageSize: PAGE,
+    breaker: false,
+  })
 
 async function readWithConnector(): Promise<{ ms: number; records: number; rssGrowthMb: number }> {
   const erp = connector()
@@ -61,7 +73,10 @@ async function readRaw(): Promise<{ ms: number; records: number }> {
   let records = 0
   for (let skip = 0; ; skip += PAGE) {
     const url = `${root('API_BUSINESS_PARTNER')}/A_BusinessPartner?$orderby=BusinessPartner%20asc&$top=${PAGE}${skip ? `&$skip=${skip}` : ''}&sap-client=100`
-    const response = await request(url, { dispatcher: agent, headers: { authorization, accept: 'application/json' } })
+    const response = await request(url, {
+      dispatcher: agent,
+      headers: { authorization, accept: 'application/json' },
+    })
     const body = (await response.body.json()) as { d: { results: unknown[] } }
     records += body.d.results.length
     if (body.d.results.length < PAGE) break
@@ -75,20 +90,31 @@ for (let round = 0; round < ROUNDS; round++) {
   const raw1 = first ? await readRaw() : undefined
   const ours = await readWithConnector()
   const raw = raw1 ?? (await readRaw())
-  if (ours.records !== PARTNERS || raw.records !== PARTNERS) throw new Error(`read ${ours.records} / ${raw.records} of ${PARTNERS}`)
+  if (ours.records !== PARTNERS || raw.records !== PARTNERS)
+    throw new Error(`read ${ours.records} / ${raw.records} of ${PARTNERS}`)
   reads.push({ ours: (PARTNERS / ours.ms) * 1000, raw: (PARTNERS / raw.ms) * 1000, rss: ours.rssGrowthMb })
-  console.error(`read round ${round + 1}: connector ${Math.round(reads.at(-1)?.ours ?? 0)} rec/s, raw ${Math.round(reads.at(-1)?.raw ?? 0)} rec/s, RSS +${ours.rssGrowthMb.toFixed(1)} MB`)
+  console.error(
+    `read round ${round + 1}: connector ${Math.round(reads.at(-1)?.ours ?? 0)} rec/s, raw ${Math.round(reads.at(-1)?.raw ?? 0)} rec/s, RSS +${ours.rssGrowthMb.toFixed(1)} MB`,
+  )
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 
-const newPartner = (index: number) => ({ BusinessPartnerCategory: '1', FirstName: `New ${index}`, LastName: 'Bench', BusinessPartnerFullName: `New ${index} Bench` })
+const newPartner = (index: number) => ({
+  BusinessPartnerCategory: '1',
+  FirstName: `New ${index}`,
+  LastName: 'Bench',
+  BusinessPartnerFullName: `New ${index} Bench`,
+})
 
 async function createOneByOne(): Promise<{ ms: number; calls: number; ok: number }> {
   const erp = connector()
   await erp.metadata()
   const before = calls
   const begin = performance.now()
-  const results = await erp.create('A_BusinessPartner', Array.from({ length: CREATES }, (_, index) => newPartner(index)))
+  const results = await erp.create(
+    'A_BusinessPartner',
+    Array.from({ length: CREATES }, (_, index) => newPartner(index)),
+  )
   const ms = performance.now() - begin
   await erp.close()
   return { ms, calls: calls - before, ok: results.filter((result) => result.ok).length }
@@ -99,7 +125,13 @@ async function createBatched(): Promise<{ ms: number; calls: number; ok: number 
   await erp.metadata()
   const before = calls
   const begin = performance.now()
-  const results = await erp.batch(Array.from({ length: CREATES }, (_, index) => ({ op: 'create' as const, entity: 'A_BusinessPartner', record: newPartner(index) })))
+  const results = await erp.batch(
+    Array.from({ length: CREATES }, (_, index) => ({
+      op: 'create' as const,
+      entity: 'A_BusinessPartner',
+      record: newPartner(index),
+    })),
+  )
   const ms = performance.now() - begin
   await erp.close()
   return { ms, calls: calls - before, ok: results.filter((result) => result.ok).length }
@@ -109,14 +141,17 @@ const single = await createOneByOne()
 console.error(`1,000 creates one by one: ${single.calls} calls, ${Math.round(single.ms)} ms`)
 const batched = await createBatched()
 console.error(`1,000 creates through $batch: ${batched.calls} calls, ${Math.round(batched.ms)} ms`)
-if (single.ok !== CREATES || batched.ok !== CREATES) throw new Error(`created ${single.ok} / ${batched.ok} of ${CREATES}`)
+if (single.ok !== CREATES || batched.ok !== CREATES)
+  throw new Error(`created ${single.ok} / ${batched.ok} of ${CREATES}`)
 
 worker.postMessage('stop')
 await agent.close()
 
 const connectorRead = median(reads.map((read) => read.ours))
 const rawRead = median(reads.map((read) => read.raw))
-console.error(`read ratio connector/raw: ${(connectorRead / rawRead).toFixed(2)}; batch speed-up: ${(single.ms / batched.ms).toFixed(1)}x, ${single.calls / batched.calls}x fewer calls`)
+console.error(
+  `read ratio connector/raw: ${(connectorRead / rawRead).toFixed(2)}; batch speed-up: ${(single.ms / batched.ms).toFixed(1)}x, ${single.calls / batched.calls}x fewer calls`,
+)
 console.log(
   JSON.stringify({
     bench: 'sap',

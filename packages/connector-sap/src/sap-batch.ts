@@ -4,8 +4,8 @@ import {
   type BatchResult,
   headerValue,
   httpStatusError,
-  type JunctionRequest,
   JunctionError,
+  type JunctionRequest,
   type JunctionResponse,
 } from '@junction/core'
 import type { BatchGroup, BatchPart, BatchPartResponse } from './batch/batch-types.js'
@@ -67,7 +67,8 @@ export async function runBatch(
   }
   const chunks: Planned[][] = []
   if (options.atomic === true) chunks.push(planned)
-  else for (let start = 0; start < planned.length; start += size) chunks.push(planned.slice(start, start + size))
+  else
+    for (let start = 0; start < planned.length; start += size) chunks.push(planned.slice(start, start + size))
   for (const chunk of chunks) {
     if (chunk.length === 0) continue
     for (const result of await sendChunk(ctx, chunk, options.atomic === true)) results[result.index] = result
@@ -75,32 +76,64 @@ export async function runBatch(
   return results
 }
 
-async function plan(ctx: SapContext, operation: Exclude<BatchOperation, { op: 'upsert' }>, index: number): Promise<Planned> {
+async function plan(
+  ctx: SapContext,
+  operation: Exclude<BatchOperation, { op: 'upsert' }>,
+  index: number,
+): Promise<Planned> {
   const version = ctx.state.version
   const contentId = String(index + 1)
   const reference = operation.op === 'create' ? CONTENT_ID_REFERENCE.exec(operation.entity) : null
   const set = reference === null ? await entitySet(ctx, propertyName(operation.entity)) : undefined
   const accept = { accept: version === 'v4' ? 'application/json;IEEE754Compatible=true' : 'application/json' }
-  const write = { ...accept, 'content-type': version === 'v4' ? 'application/json;IEEE754Compatible=true' : 'application/json' }
-  const part = (fields: Omit<BatchPart, 'contentId'>): Planned => ({ index, operation, set, part: { contentId, ...fields } })
+  const write = {
+    ...accept,
+    'content-type': version === 'v4' ? 'application/json;IEEE754Compatible=true' : 'application/json',
+  }
+  const part = (fields: Omit<BatchPart, 'contentId'>): Planned => ({
+    index,
+    operation,
+    set,
+    part: { contentId, ...fields },
+  })
   switch (operation.op) {
     case 'get':
-      return part({ method: 'GET', url: `${operation.entity}${keyPredicate(operation.id, version, set)}`, headers: accept })
+      return part({
+        method: 'GET',
+        url: `${operation.entity}${keyPredicate(operation.id, version, set)}`,
+        headers: accept,
+      })
     case 'create':
-      return part({ method: 'POST', url: operation.entity, headers: write, body: toWire(operation.record, set, version) })
+      return part({
+        method: 'POST',
+        url: operation.entity,
+        headers: write,
+        body: toWire(operation.record, set, version),
+      })
     case 'update':
       return part({
         method: version === 'v4' ? 'PATCH' : ctx.options.updateMethod,
         url: `${operation.entity}${keyPredicate(operation.update.id, version, set)}`,
-        headers: { ...write, ...(operation.update.etag === undefined ? {} : { 'if-match': operation.update.etag }) },
+        headers: {
+          ...write,
+          ...(operation.update.etag === undefined ? {} : { 'if-match': operation.update.etag }),
+        },
         body: toWire(operation.update.values, set, version),
       })
     default:
-      return part({ method: 'DELETE', url: `${operation.entity}${keyPredicate(operation.id, version, set)}`, headers: accept })
+      return part({
+        method: 'DELETE',
+        url: `${operation.entity}${keyPredicate(operation.id, version, set)}`,
+        headers: accept,
+      })
   }
 }
 
-async function sendChunk(ctx: SapContext, chunk: readonly Planned[], atomic: boolean): Promise<BatchResult[]> {
+async function sendChunk(
+  ctx: SapContext,
+  chunk: readonly Planned[],
+  atomic: boolean,
+): Promise<BatchResult[]> {
   const groups: BatchGroup[] = []
   const members: Planned[][] = []
   let shared: Planned[] | undefined
@@ -122,7 +155,8 @@ async function sendChunk(ctx: SapContext, chunk: readonly Planned[], atomic: boo
   }
   // The one shared changeset, filled now that every write is known.
   for (const [position, group] of groups.entries()) {
-    if (group.kind === 'changeset') groups[position] = { kind: 'changeset', parts: (members[position] ?? []).map((item) => item.part) }
+    if (group.kind === 'changeset')
+      groups[position] = { kind: 'changeset', parts: (members[position] ?? []).map((item) => item.part) }
   }
   const json = ctx.state.version === 'v4' && ctx.options.v4BatchFormat === 'json'
   const onlyReads = chunk.every((item) => item.operation.op === 'get')
@@ -174,9 +208,22 @@ function outcome(
 ): BatchResult {
   const { index, operation, set } = item
   if (answer === undefined) {
-    return { ok: false, index, error: new JunctionError({ code: 'MALFORMED_RESPONSE', message: 'sap: $batch part missing', system: 'sap' }) }
+    return {
+      ok: false,
+      index,
+      error: new JunctionError({
+        code: 'MALFORMED_RESPONSE',
+        message: 'sap: $batch part missing',
+        system: 'sap',
+      }),
+    }
   }
-  const response: JunctionResponse = { status: answer.status, headers: answer.headers, body: answer.body, url: batchRequest?.url ?? '' }
+  const response: JunctionResponse = {
+    status: answer.status,
+    headers: answer.headers,
+    body: answer.body,
+    url: batchRequest?.url ?? '',
+  }
   if (answer.status >= 400) {
     const request: JunctionRequest = {
       method: item.part.method,
@@ -191,7 +238,13 @@ function outcome(
     case 'get': {
       const body = answer.body as Record<string, unknown>
       const raw = (ctx.state.version === 'v2' ? body?.d : body) as Record<string, unknown>
-      return { ok: true, index, id: keyText(operation.id), record: typed(ctx, raw, headerValue(answer.headers, 'etag'), set), ...warnings(answer) }
+      return {
+        ok: true,
+        index,
+        id: keyText(operation.id),
+        record: typed(ctx, raw, headerValue(answer.headers, 'etag'), set),
+        ...warnings(answer),
+      }
     }
     case 'create':
       return { ok: true, index, id: createdId(ctx, response, set), ...warnings(answer) }

@@ -6,8 +6,13 @@ const at = (iso: string) => new Date(iso).getTime()
 
 describe('sap changes (LastChangeDateTime watermarks)', () => {
   it('reads sales orders changed since a time, oldest first, each with a resumable cursor', async () => {
-    const orders = ['2024-03-01T10:00:00Z', '2024-03-01T08:00:00Z', '2024-02-01T00:00:00Z'].map((time, index) => ({ SalesOrder: String(4711 + index), LastChangeDateTime: new Date(time) }))
-    const { erp, requests } = setUp({ entitySets: { A_SalesOrder: orders } }, { service: 'API_SALES_ORDER_SRV' })
+    const orders = ['2024-03-01T10:00:00Z', '2024-03-01T08:00:00Z', '2024-02-01T00:00:00Z'].map(
+      (time, index) => ({ SalesOrder: String(4711 + index), LastChangeDateTime: new Date(time) }),
+    )
+    const { erp, requests } = setUp(
+      { entitySets: { A_SalesOrder: orders } },
+      { service: 'API_SALES_ORDER_SRV' },
+    )
     const changes = await collect(erp.changes('A_SalesOrder', { since: new Date('2024-03-01T00:00:00Z') }))
     expect(changes.map((change) => [change.id, change.changedAt?.toISOString()])).toEqual([
       ['4712', '2024-03-01T08:00:00.000Z'],
@@ -19,7 +24,10 @@ describe('sap changes (LastChangeDateTime watermarks)', () => {
 
   it('resumes from a saved cursor without repeats, and sees later writes', async () => {
     let now = at('2024-03-01T12:00:00Z')
-    const { erp } = setUp({ entitySets: { A_SalesOrder: [{ SalesOrder: '4711' }, { SalesOrder: '4712' }] }, now: () => now }, { service: 'API_SALES_ORDER_SRV' })
+    const { erp } = setUp(
+      { entitySets: { A_SalesOrder: [{ SalesOrder: '4711' }, { SalesOrder: '4712' }] }, now: () => now },
+      { service: 'API_SALES_ORDER_SRV' },
+    )
     const first = await collect(erp.changes('A_SalesOrder', { since: new Date(0) }))
     const cursor = first.at(-1)?.cursor as string
     expect(await collect(erp.changes('A_SalesOrder', { cursor }))).toEqual([])
@@ -38,14 +46,20 @@ describe('sap changes (LastChangeDateTime watermarks)', () => {
       { BusinessPartner: '3', LastChangeDate: '/Date(1709164800000)/', LastChangeTime: 'PT23H00M00S' },
     ]
     const { erp, requests } = setUp({ entitySets: { A_BusinessPartner: partners } })
-    const changes = await collect(erp.changes('A_BusinessPartner', { since: new Date('2024-03-01T09:00:00Z') }))
-    expect(changes.map((change) => [change.id, change.changedAt?.toISOString()])).toEqual([['1', '2024-03-01T10:00:00.000Z']])
+    const changes = await collect(
+      erp.changes('A_BusinessPartner', { since: new Date('2024-03-01T09:00:00Z') }),
+    )
+    expect(changes.map((change) => [change.id, change.changedAt?.toISOString()])).toEqual([
+      ['1', '2024-03-01T10:00:00.000Z'],
+    ])
     expect(requests.at(-1)).toContain("LastChangeDate ge datetime'2024-03-01T00:00:00'")
   })
 
   it('refuses a cursor it did not write', async () => {
     const { erp } = setUp({}, { service: 'API_SALES_ORDER_SRV' })
-    await expect(collect(erp.changes('A_SalesOrder', { cursor: 'bm90IGEgY3Vyc29y' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await expect(collect(erp.changes('A_SalesOrder', { cursor: 'bm90IGEgY3Vyc29y' }))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
   })
 
   it('refuses a set without a change timestamp', async () => {

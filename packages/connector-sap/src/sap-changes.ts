@@ -1,4 +1,10 @@
-import { type Change, type ChangesOptions, type EntityRecord, type QueryLiteral, ValidationError } from '@junction/core'
+import {
+  type Change,
+  type ChangesOptions,
+  type EntityRecord,
+  type QueryLiteral,
+  ValidationError,
+} from '@junction/core'
 import { decodeCursor, encodeCursor, Watermark } from './changes/watermark-cursor.js'
 import type { EntitySetInfo } from './metadata/service-metadata.js'
 import { keyText, propertyName } from './odata/odata-literal.js'
@@ -14,11 +20,18 @@ const DAY_MS = 86_400_000
  * overlaps the watermark by `changesOverlapMs` for late commits, and drops what the cursor already
  * saw. Deletions are invisible to polling (sheet §8): only `upsert` changes come out.
  */
-export async function* readChanges(ctx: SapContext, entity: string, options: ChangesOptions): AsyncIterable<Change> {
+export async function* readChanges(
+  ctx: SapContext,
+  entity: string,
+  options: ChangesOptions,
+): AsyncIterable<Change> {
   const set = await entitySet(ctx, propertyName(entity))
   if (set === undefined) throw noWatermark(entity, 'its $metadata is not available')
   const field = watermarkField(set)
-  const start = options.cursor !== undefined ? decodeCursor(options.cursor) : { v: 1 as const, at: options.since?.getTime() ?? 0, recent: [] }
+  const start =
+    options.cursor !== undefined
+      ? decodeCursor(options.cursor)
+      : { v: 1 as const, at: options.since?.getTime() ?? 0, recent: [] }
   const watermark = new Watermark(start, ctx.options.changesOverlapMs)
   const from = new Date(Math.max(watermark.from, 0))
   const keys = set.keys.map((key) => ({ field: key, direction: 'asc' as const }))
@@ -29,15 +42,31 @@ export async function* readChanges(ctx: SapContext, entity: string, options: Cha
           orderBy: [{ field, direction: 'asc' as const }, ...keys],
         }
       : {
-          where: { LastChangeDate: { gte: new Date(Math.floor(from.getTime() / DAY_MS) * DAY_MS) as QueryLiteral } },
-          orderBy: [{ field: 'LastChangeDate', direction: 'asc' as const }, { field: 'LastChangeTime', direction: 'asc' as const }, ...keys],
+          where: {
+            LastChangeDate: { gte: new Date(Math.floor(from.getTime() / DAY_MS) * DAY_MS) as QueryLiteral },
+          },
+          orderBy: [
+            { field: 'LastChangeDate', direction: 'asc' as const },
+            { field: 'LastChangeTime', direction: 'asc' as const },
+            ...keys,
+          ],
         }
-  for await (const record of queryEntities(ctx, entity, options.pageSize === undefined ? query : { ...query, pageSize: options.pageSize })) {
+  for await (const record of queryEntities(
+    ctx,
+    entity,
+    options.pageSize === undefined ? query : { ...query, pageSize: options.pageSize },
+  )) {
     const changedAt = changeTime(record, field)
     if (changedAt === undefined) continue
     const id = keyText(Object.fromEntries(set.keys.map((key) => [key, String(record[key])])))
     if (!watermark.see(id, changedAt)) continue
-    yield { kind: 'upsert', id, record, changedAt: new Date(changedAt), cursor: encodeCursor(watermark.cursor()) }
+    yield {
+      kind: 'upsert',
+      id,
+      record,
+      changedAt: new Date(changedAt),
+      cursor: encodeCursor(watermark.cursor()),
+    }
   }
 }
 
@@ -48,7 +77,10 @@ function watermarkField(set: EntitySetInfo): 'LastChangeDateTime' | 'LastChangeD
   throw noWatermark(set.name, 'it has neither LastChangeDateTime nor LastChangeDate + LastChangeTime')
 }
 
-function changeTime(record: EntityRecord, field: 'LastChangeDateTime' | 'LastChangeDate'): number | undefined {
+function changeTime(
+  record: EntityRecord,
+  field: 'LastChangeDateTime' | 'LastChangeDate',
+): number | undefined {
   const at = record[field]
   if (!(at instanceof Date)) return undefined
   if (field === 'LastChangeDateTime') return at.getTime()
@@ -58,5 +90,10 @@ function changeTime(record: EntityRecord, field: 'LastChangeDateTime' | 'LastCha
 }
 
 function noWatermark(entity: string, why: string): ValidationError {
-  return new ValidationError({ message: `sap changes: ${entity} cannot be read incrementally: ${why}`, system: 'sap', operation: 'changes', entity })
+  return new ValidationError({
+    message: `sap changes: ${entity} cannot be read incrementally: ${why}`,
+    system: 'sap',
+    operation: 'changes',
+    entity,
+  })
 }

@@ -10,9 +10,9 @@ import {
 import { csrfMiddleware } from './csrf/csrf-middleware.js'
 import { CsrfSession } from './csrf/csrf-session.js'
 import type { ServiceMetadata } from './metadata/service-metadata.js'
-import { sapClientMiddleware } from './sap-client-middleware.js'
 import { runBatch } from './sap-batch.js'
 import { readChanges } from './sap-changes.js'
+import { sapClientMiddleware } from './sap-client-middleware.js'
 import { type SapResolvedOptions, type SapState, serviceMetadata } from './sap-context.js'
 import { mapSapError } from './sap-errors.js'
 import { type SapOptions, sapOptionsShape } from './sap-options.js'
@@ -30,7 +30,11 @@ export interface SapConnector extends Connector {
   /** The service's `$metadata`, parsed (entity sets, keys, property types, ETag sources). */
   metadata(options?: OperationOptions): Promise<ServiceMetadata>
   /** Calls an RFC-enabled function module (a BAPI) over SOAP-RFC on the same host. */
-  bapi(name: string, parameters: RfcStructure, options?: BapiCallOptions & OperationOptions): Promise<BapiResult>
+  bapi(
+    name: string,
+    parameters: RfcStructure,
+    options?: BapiCallOptions & OperationOptions,
+  ): Promise<BapiResult>
   /** Changes since a cursor or a time, oldest first, from `LastChangeDateTime` watermarks. */
   changes(entity: string, options?: ChangesOptions): AsyncIterable<Change>
 }
@@ -47,7 +51,8 @@ const connect = defineConnector({
         option: 'auth',
       })
     }
-    const version = options.version ?? (new URL(options.serviceRoot).pathname.includes('/odata4/') ? 'v4' : 'v2')
+    const version =
+      options.version ?? (new URL(options.serviceRoot).pathname.includes('/odata4/') ? 'v4' : 'v2')
     return { version, metadata: undefined }
   },
   middleware(stack, options) {
@@ -55,7 +60,9 @@ const connect = defineConnector({
     if (options.csrf !== false) {
       // Above auth, so the token fetch is authorized like any call, and below retry and the limiter.
       const session = new CsrfSession(options.serviceRoot, options.csrf.fetchMethod)
-      stack.add('csrf', csrfMiddleware(session, options.serviceRoot), { before: stack.has('auth') ? 'auth' : 'errors' })
+      stack.add('csrf', csrfMiddleware(session, options.serviceRoot), {
+        before: stack.has('auth') ? 'auth' : 'errors',
+      })
     }
   },
   baseUrl: (ctx) => ctx.options.serviceRoot,
@@ -69,7 +76,8 @@ const connect = defineConnector({
   extend: (runner) => ({
     count: (entity: string, query: SapQuery = {}, options?: OperationOptions) =>
       runner.run({ name: 'count', entity }, options, (ctx) => countEntities(ctx, entity, query)),
-    metadata: (options?: OperationOptions) => runner.run({ name: 'metadata' }, options, (ctx) => serviceMetadata(ctx)),
+    metadata: (options?: OperationOptions) =>
+      runner.run({ name: 'metadata' }, options, (ctx) => serviceMetadata(ctx)),
     bapi: (name: string, parameters: RfcStructure, options?: BapiCallOptions & OperationOptions) =>
       runner.run({ name: 'bapi', entity: name }, options, (ctx) => callBapi(ctx, name, parameters, options)),
   }),

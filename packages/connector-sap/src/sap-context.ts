@@ -38,7 +38,9 @@ export async function entitySet(ctx: SapContext, name: string): Promise<EntitySe
 
 /** Headers every JSON call carries; V4 asks for Int64 and Decimal as strings, so they stay exact. */
 export function jsonHeaders(version: ODataVersion): Record<string, string> {
-  return version === 'v4' ? { accept: 'application/json;IEEE754Compatible=true' } : { accept: 'application/json' }
+  return version === 'v4'
+    ? { accept: 'application/json;IEEE754Compatible=true' }
+    : { accept: 'application/json' }
 }
 
 /** A JSON write payload; in V4 marked `IEEE754Compatible=true`, as its Decimal and Int64 are strings. */

@@ -28,8 +28,15 @@ interface ODataError {
  */
 export const mapSapError: ErrorMapper = (response, request) => {
   const fields = responseErrorFields(response, request)
-  if (response.status === 403 && headerValue(response.headers, 'x-csrf-token')?.toLowerCase() === 'required') {
-    return new JunctionError({ ...fields, code: 'CSRF_REQUIRED', message: 'SAP refused the write: CSRF token required' })
+  if (
+    response.status === 403 &&
+    headerValue(response.headers, 'x-csrf-token')?.toLowerCase() === 'required'
+  ) {
+    return new JunctionError({
+      ...fields,
+      code: 'CSRF_REQUIRED',
+      message: 'SAP refused the write: CSRF token required',
+    })
   }
   const quota = quotaFault(response.body)
   if (quota !== undefined) {
@@ -41,7 +48,8 @@ export const mapSapError: ErrorMapper = (response, request) => {
     const currentEtag = headerValue(response.headers, 'etag')
     return new ConflictError({
       ...fields,
-      message: message ?? `${request.method} ${fields.path} was refused: the record changed since its ETag was read`,
+      message:
+        message ?? `${request.method} ${fields.path} was refused: the record changed since its ETag was read`,
       systemCode: error?.code,
       details: { currentEtag, errors: error?.details },
     })

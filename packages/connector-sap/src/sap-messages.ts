@@ -15,7 +15,8 @@ export function sapMessages(headers: ResponseHeaders): string[] {
     if (isObject(message)) {
       warnings.push(text(message))
       const details = message.details
-      if (Array.isArray(details)) for (const detail of details) if (isObject(detail)) warnings.push(text(detail))
+      if (Array.isArray(details))
+        for (const detail of details) if (isObject(detail)) warnings.push(text(detail))
     } else {
       warnings.push(v2)
     }

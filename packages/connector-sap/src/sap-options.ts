@@ -23,9 +23,11 @@ export const sapOptionsShape = {
   /** Read `$metadata` to type literals, keys and values (default true). */
   metadata: z.boolean().default(true),
   /** How the CSRF token is fetched first; a HEAD answered 405 falls back to GET. `false`: never fetch. */
-  csrf: z.union([z.literal(false), z.object({ fetchMethod: z.enum(['HEAD', 'GET']).default('HEAD') })]).default({
-    fetchMethod: 'HEAD',
-  }),
+  csrf: z
+    .union([z.literal(false), z.object({ fetchMethod: z.enum(['HEAD', 'GET']).default('HEAD') })])
+    .default({
+      fetchMethod: 'HEAD',
+    }),
   /** V2 partial update: `PATCH` (the SAP Cloud SDK's default) or `MERGE` (SAP Gateway's own). */
   updateMethod: z.enum(['PATCH', 'MERGE']).default('PATCH'),
   /** V4 `$batch` format: multipart (default) or OData 4.01 JSON (UNVERIFIED on SAP Gateway). */
@@ -35,7 +37,11 @@ export const sapOptionsShape = {
   /** SAP's 9999-12-31 "no end date": read as `null` (default) or kept as a date. */
   openEnd: z.enum(['null', 'keep']).default('null'),
   /** How far `changes()` re-reads behind its watermark, for late commits (default 5 minutes). */
-  changesOverlapMs: z.number().int().nonnegative().default(5 * 60_000),
+  changesOverlapMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(5 * 60_000),
   /** The SOAP-RFC path on the same host (sheet §7.1). */
   soapPath: z.string().startsWith('/').default('/sap/bc/soap/rfc'),
 }

@@ -13,7 +13,11 @@ export interface SapQuery extends Query {
 }
 
 /** The entity with that key as typed fields, or `undefined` when SAP answers 404. */
-export async function getEntity(ctx: SapContext, entity: string, id: RecordId): Promise<EntityRecord | undefined> {
+export async function getEntity(
+  ctx: SapContext,
+  entity: string,
+  id: RecordId,
+): Promise<EntityRecord | undefined> {
   const set = await entitySet(ctx, propertyName(entity))
   const { version } = ctx.state
   try {
@@ -37,7 +41,11 @@ export async function getEntity(ctx: SapContext, entity: string, id: RecordId): 
  * the last. Without `orderBy` the order across windows is the service's default (by key on the services
  * seen; UNVERIFIED in general), so pass `orderBy` where the order must be stable.
  */
-export async function* queryEntities(ctx: SapContext, entity: string, q: SapQuery): AsyncIterable<EntityRecord> {
+export async function* queryEntities(
+  ctx: SapContext,
+  entity: string,
+  q: SapQuery,
+): AsyncIterable<EntityRecord> {
   const set = await entitySet(ctx, propertyName(entity))
   const options = queryOptions(ctx, q, set)
   const pageSize = Math.min(q.pageSize ?? ctx.options.pageSize, MAX_PAGE_SIZE)
@@ -58,7 +66,10 @@ export async function* queryEntities(ctx: SapContext, entity: string, q: SapQuer
         yield typed(ctx, raw, undefined, set)
       }
       if (page.next === undefined || served >= top) break
-      response = await ctx.request({ url: sameOrigin(page.next, response.url, ctx.options.serviceRoot), headers: jsonHeaders(ctx.state.version) })
+      response = await ctx.request({
+        url: sameOrigin(page.next, response.url, ctx.options.serviceRoot),
+        headers: jsonHeaders(ctx.state.version),
+      })
     }
     if (served < top) return
   }
@@ -76,7 +87,11 @@ export async function countEntities(ctx: SapContext, entity: string, q: SapQuery
   })
   const count = readCollection(response, version).count
   if (count === undefined) {
-    throw new TransportError({ code: 'MALFORMED_RESPONSE', message: 'sap: the count answer carries no count', system: 'sap' })
+    throw new TransportError({
+      code: 'MALFORMED_RESPONSE',
+      message: 'sap: the count answer carries no count',
+      system: 'sap',
+    })
   }
   return count
 }
@@ -88,7 +103,9 @@ export function queryOptions(ctx: SapContext, q: SapQuery, set: EntitySetInfo | 
     $filter: q.raw === undefined ? buildFilter(q.where, version, set) : bindFilter(q.raw, version),
     $select: q.select?.map(propertyPath).join(','),
     $expand: q.expand?.map(propertyPath).join(','),
-    $orderby: q.orderBy?.map(({ field, direction }) => `${propertyPath(field)} ${direction ?? 'asc'}`).join(','),
+    $orderby: q.orderBy
+      ?.map(({ field, direction }) => `${propertyPath(field)} ${direction ?? 'asc'}`)
+      .join(','),
   }
 }
 
@@ -101,7 +118,12 @@ export function typed(
 ): EntityRecord {
   const record = fromWire(toFields(raw), set, ctx.options.openEnd)
   const metadata = raw.__metadata as { etag?: unknown } | undefined
-  const etag = typeof metadata?.etag === 'string' ? metadata.etag : typeof raw['@odata.etag'] === 'string' ? raw['@odata.etag'] : headerEtag
+  const etag =
+    typeof metadata?.etag === 'string'
+      ? metadata.etag
+      : typeof raw['@odata.etag'] === 'string'
+        ? raw['@odata.etag']
+        : headerEtag
   rememberEtag(record, etag as string | undefined)
   return record
 }

@@ -44,8 +44,14 @@ export function rememberEtag(record: EntityRecord, etag: string | undefined): vo
 }
 
 /** A single-entity answer's raw entity and ETag (body first, then the `etag` header). */
-export function readEntity(response: JunctionResponse, version: ODataVersion): { raw: EntityRecord; etag: string | undefined } {
-  const raw = version === 'v2' ? expectBody(v2Entity, response, shape(version)).d : expectBody(entity, response, shape(version))
+export function readEntity(
+  response: JunctionResponse,
+  version: ODataVersion,
+): { raw: EntityRecord; etag: string | undefined } {
+  const raw =
+    version === 'v2'
+      ? expectBody(v2Entity, response, shape(version)).d
+      : expectBody(entity, response, shape(version))
   return { raw, etag: rawEtag(raw) ?? headerValue(response.headers, 'etag') }
 }
 
@@ -53,17 +59,26 @@ export function readEntity(response: JunctionResponse, version: ODataVersion): {
 export function readCollection(response: JunctionResponse, version: ODataVersion): CollectionPage {
   if (version === 'v2') {
     const { d } = expectBody(v2Collection, response, shape(version))
-    return { results: d.results, next: d.__next, count: d.__count === undefined ? undefined : Number(d.__count) }
+    return {
+      results: d.results,
+      next: d.__next,
+      count: d.__count === undefined ? undefined : Number(d.__count),
+    }
   }
   const body = expectBody(v4Collection, response, shape(version))
   const count = body['@odata.count']
-  return { results: body.value, next: body['@odata.nextLink'], count: count === undefined ? undefined : Number(count) }
+  return {
+    results: body.value,
+    next: body['@odata.nextLink'],
+    count: count === undefined ? undefined : Number(count),
+  }
 }
 
 /** The ETag inside a raw entity: V2 `__metadata.etag`, V4 `@odata.etag`. */
 export function rawEtag(raw: EntityRecord): string | undefined {
   const metadata = raw.__metadata
-  const v2 = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>).etag : undefined
+  const v2 =
+    typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>).etag : undefined
   const etag = v2 ?? raw['@odata.etag']
   return typeof etag === 'string' ? etag : undefined
 }

@@ -23,20 +23,29 @@ describe('sap OData V4 (in-process simulator)', () => {
   it('writes bare V4 literals for dates and GUIDs', async () => {
     const { erp, requests } = setUp({ entitySets: { SalesOrder: orders } }, V4)
     const found = await collect(
-      erp.query('SalesOrder', { where: { SalesOrderDate: { gte: new Date('2024-03-04T00:00:00Z') }, SalesOrderUUID: GUID } }),
+      erp.query('SalesOrder', {
+        where: { SalesOrderDate: { gte: new Date('2024-03-04T00:00:00Z') }, SalesOrderUUID: GUID },
+      }),
     )
     expect(found.map((order) => order.SalesOrder)).toEqual(['8003'])
-    expect(requests.at(-1)).toContain(`SalesOrderDate ge 2024-03-04 and SalesOrderUUID eq ${GUID.toLowerCase()}`)
+    expect(requests.at(-1)).toContain(
+      `SalesOrderDate ge 2024-03-04 and SalesOrderUUID eq ${GUID.toLowerCase()}`,
+    )
   })
 
   it('reads Edm.Date as a Date and Decimal exactly through IEEE754Compatible', async () => {
     const { erp } = setUp({ entitySets: { SalesOrder: orders } }, V4)
-    expect(await erp.get('SalesOrder', '8000')).toMatchObject({ SalesOrderDate: new Date('2024-03-01T00:00:00Z'), TotalNetAmount: '10.500' })
+    expect(await erp.get('SalesOrder', '8000')).toMatchObject({
+      SalesOrderDate: new Date('2024-03-01T00:00:00Z'),
+      TotalNetAmount: '10.500',
+    })
   })
 
   it('uses contains() rather than substringof in V4', async () => {
     const { erp, requests } = setUp({ entitySets: { SalesOrder: orders } }, V4)
-    expect(await collect(erp.query('SalesOrder', { where: { SalesOrder: { contains: '05' } } }))).toHaveLength(1)
+    expect(
+      await collect(erp.query('SalesOrder', { where: { SalesOrder: { contains: '05' } } })),
+    ).toHaveLength(1)
     expect(requests.at(-1)).toContain("contains(SalesOrder,'05')")
   })
 
@@ -48,7 +57,9 @@ describe('sap OData V4 (in-process simulator)', () => {
   it('updates with the @odata.etag it read, by PATCH', async () => {
     const { erp, requests } = setUp({ entitySets: { SalesOrder: orders } }, V4)
     const read = await erp.get('SalesOrder', '8000')
-    const [result] = await erp.update('SalesOrder', [{ id: '8000', values: { TotalNetAmount: '99.990' }, etag: etagOf(read ?? {}) }])
+    const [result] = await erp.update('SalesOrder', [
+      { id: '8000', values: { TotalNetAmount: '99.990' }, etag: etagOf(read ?? {}) },
+    ])
     expect(result).toMatchObject({ ok: true })
     expect(requests.at(-1)).toMatch(/^PATCH .*SalesOrder\('8000'\)/)
     expect(await erp.get('SalesOrder', '8000')).toMatchObject({ TotalNetAmount: '99.990' })
@@ -58,12 +69,19 @@ describe('sap OData V4 (in-process simulator)', () => {
     const { erp, sim } = setUp({}, { ...V4, v4BatchFormat: 'json' })
     const results = await erp.batch(
       [
-        { op: 'create', entity: 'SalesOrder', record: { SalesOrderType: 'OR', SalesOrderDate: new Date('2024-05-01T00:00:00Z') } },
+        {
+          op: 'create',
+          entity: 'SalesOrder',
+          record: { SalesOrderType: 'OR', SalesOrderDate: new Date('2024-05-01T00:00:00Z') },
+        },
         { op: 'create', entity: 'SalesOrder', record: { SalesOrderType: 'TA' } },
       ],
       { atomic: true },
     )
-    expect(results).toMatchObject([{ ok: true, id: '8000', warnings: ['success SIM/001: SalesOrder 8000 has been saved'] }, { ok: true, id: '8001' }])
+    expect(results).toMatchObject([
+      { ok: true, id: '8000', warnings: ['success SIM/001: SalesOrder 8000 has been saved'] },
+      { ok: true, id: '8001' },
+    ])
     expect(sim.service('api_salesorder').records('SalesOrder')[0]?.SalesOrderDate).toBe(Date.UTC(2024, 4, 1))
   })
 
@@ -82,7 +100,13 @@ describe('sap OData V4 (in-process simulator)', () => {
 
   it('runs a multipart batch against V4 by default', async () => {
     const { erp } = setUp({ entitySets: { SalesOrder: orders } }, V4)
-    const results = await erp.batch([{ op: 'get', entity: 'SalesOrder', id: '8001' }, { op: 'create', entity: 'SalesOrder', record: { SalesOrderType: 'OR' } }])
-    expect(results).toMatchObject([{ ok: true, record: { SalesOrder: '8001' } }, { ok: true, id: '8007' }])
+    const results = await erp.batch([
+      { op: 'get', entity: 'SalesOrder', id: '8001' },
+      { op: 'create', entity: 'SalesOrder', record: { SalesOrderType: 'OR' } },
+    ])
+    expect(results).toMatchObject([
+      { ok: true, record: { SalesOrder: '8001' } },
+      { ok: true, id: '8007' },
+    ])
   })
 })

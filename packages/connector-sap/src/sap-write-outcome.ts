@@ -6,7 +6,11 @@ import { sapMessages } from './sap-messages.js'
 import { readEntity } from './sap-responses.js'
 
 /** The created entity's key as result id: from the body by the set's keys, else from `location`. */
-export function createdId(ctx: SapContext, response: JunctionResponse, set: EntitySetInfo | undefined): string | undefined {
+export function createdId(
+  ctx: SapContext,
+  response: JunctionResponse,
+  set: EntitySetInfo | undefined,
+): string | undefined {
   if (response.body !== undefined && response.body !== '' && set !== undefined) {
     const { raw } = readEntity(response, ctx.state.version)
     const parts = set.keys.map((key) => [key, raw[key]] as const)

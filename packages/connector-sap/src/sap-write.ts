@@ -24,7 +24,12 @@ export async function createEntities(
   records: readonly EntityRecord[],
   options: WriteOptions,
 ): Promise<WriteResult[]> {
-  if (options.allOrNone === true) return runBatch(ctx, records.map((record) => ({ op: 'create', entity, record })), { atomic: true })
+  if (options.allOrNone === true)
+    return runBatch(
+      ctx,
+      records.map((record) => ({ op: 'create', entity, record })),
+      { atomic: true },
+    )
   const set = await writableSet(ctx, entity, 'creatable')
   return writeEach(records, async (record) => {
     const response = await ctx.request({
@@ -49,7 +54,12 @@ export async function updateEntities(
   updates: readonly RecordUpdate[],
   options: WriteOptions,
 ): Promise<WriteResult[]> {
-  if (options.allOrNone === true) return runBatch(ctx, updates.map((update) => ({ op: 'update', entity, update })), { atomic: true })
+  if (options.allOrNone === true)
+    return runBatch(
+      ctx,
+      updates.map((update) => ({ op: 'update', entity, update })),
+      { atomic: true },
+    )
   const set = await writableSet(ctx, entity, 'updatable')
   const version = ctx.state.version
   return writeEach(updates, async (update) => {
@@ -72,7 +82,12 @@ export async function deleteEntities(
   ids: readonly RecordId[],
   options: WriteOptions,
 ): Promise<WriteResult[]> {
-  if (options.allOrNone === true) return runBatch(ctx, ids.map((id) => ({ op: 'delete', entity, id })), { atomic: true })
+  if (options.allOrNone === true)
+    return runBatch(
+      ctx,
+      ids.map((id) => ({ op: 'delete', entity, id })),
+      { atomic: true },
+    )
   const set = await writableSet(ctx, entity, 'deletable')
   return writeEach(ids, async (id) => {
     const response = await ctx.request({
@@ -91,6 +106,7 @@ export async function writableSet(
   flag: 'creatable' | 'updatable' | 'deletable',
 ): Promise<EntitySetInfo | undefined> {
   const set = await entitySet(ctx, propertyName(entity))
-  if (set !== undefined && !set[flag]) throw invalid(`${entity} is not ${flag} (sap:${flag}="false" in $metadata)`)
+  if (set !== undefined && !set[flag])
+    throw invalid(`${entity} is not ${flag} (sap:${flag}="false" in $metadata)`)
   return set
 }

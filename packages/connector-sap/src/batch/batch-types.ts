@@ -11,7 +11,9 @@ export interface BatchPart {
 }
 
 /** A top-level unit of a `$batch`: one retrieve, or a changeset (an atomic group of writes). */
-export type BatchGroup = { kind: 'single'; part: BatchPart } | { kind: 'changeset'; parts: readonly BatchPart[] }
+export type BatchGroup =
+  | { kind: 'single'; part: BatchPart }
+  | { kind: 'changeset'; parts: readonly BatchPart[] }
 
 /** The answer to one part: status, headers (lower-cased) and the body (JSON parsed when it is JSON). */
 export interface BatchPartResponse {

@@ -57,7 +57,9 @@ export function parseJsonBatch(body: unknown, groups: readonly BatchGroup[]): Ba
 
 function lowerCased(headers: unknown): Record<string, string> {
   if (typeof headers !== 'object' || headers === null) return {}
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]))
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]),
+  )
 }
 
 function malformed(message: string): TransportError {

@@ -41,7 +41,8 @@ function partLines(part: BatchPart, inChangeset: boolean): string[] {
  */
 export function parseMultipartBatch(body: string, contentType: string): BatchGroupResponse[] {
   return splitParts(body, contentType).map(({ type, text }) => {
-    if (type.toLowerCase().startsWith('multipart/mixed')) return splitParts(text, type).map(({ text: inner }) => httpResponse(inner))
+    if (type.toLowerCase().startsWith('multipart/mixed'))
+      return splitParts(text, type).map(({ text: inner }) => httpResponse(inner))
     return [httpResponse(text)]
   })
 }
@@ -55,13 +56,13 @@ export function splitParts(
   // A message written with bare LF line ends is read as CRLF (the parser wants CRLF framing).
   const normalized = body.includes('\r\n') ? body : body.replaceAll('\n', CRLF)
   try {
-    return [...parseMultipart(Buffer.from(normalized, 'utf8'), { boundary, maxFileSize: 64 * 1024 * 1024 })].map(
-      (part) => ({
-        type: part.headers.get('content-type') ?? '',
-        contentId: part.headers.get('content-id') ?? undefined,
-        text: part.text,
-      }),
-    )
+    return [
+      ...parseMultipart(Buffer.from(normalized, 'utf8'), { boundary, maxFileSize: 64 * 1024 * 1024 }),
+    ].map((part) => ({
+      type: part.headers.get('content-type') ?? '',
+      contentId: part.headers.get('content-id') ?? undefined,
+      text: part.text,
+    }))
   } catch (error) {
     throw malformed(`a $batch body does not parse as multipart (${(error as Error).message})`)
   }
@@ -76,7 +77,11 @@ export function boundaryOf(contentType: string): string {
 }
 
 /** An embedded HTTP message: the start line, headers, a blank line, the body. */
-export function splitHttpMessage(text: string): { startLine: string; headers: Record<string, string>; body: string } {
+export function splitHttpMessage(text: string): {
+  startLine: string
+  headers: Record<string, string>
+  body: string
+} {
   const normalized = text.replaceAll('\r\n', '\n')
   const end = normalized.indexOf('\n\n')
   const head = end === -1 ? normalized : normalized.slice(0, end)

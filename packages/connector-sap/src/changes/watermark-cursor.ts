@@ -22,7 +22,11 @@ export function decodeCursor(text: string): WatermarkCursor {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')))
   } catch {
-    throw new ValidationError({ message: 'sap changes: the cursor is not one this connector wrote', system: 'sap', operation: 'changes' })
+    throw new ValidationError({
+      message: 'sap changes: the cursor is not one this connector wrote',
+      system: 'sap',
+      operation: 'changes',
+    })
   }
 }
 

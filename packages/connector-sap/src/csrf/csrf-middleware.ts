@@ -12,7 +12,11 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 export function csrfMiddleware(session: CsrfSession, serviceRoot: string): Middleware {
   return (next) =>
     async <T>(request: JunctionRequest) => {
-      if (SAFE.has(request.method) || !request.url.startsWith(serviceRoot) || 'x-csrf-token' in request.headers) {
+      if (
+        SAFE.has(request.method) ||
+        !request.url.startsWith(serviceRoot) ||
+        'x-csrf-token' in request.headers
+      ) {
         return next<T>(request)
       }
       const first = await session.token(next, request)
@@ -29,6 +33,7 @@ export function csrfMiddleware(session: CsrfSession, serviceRoot: string): Middl
 function withToken(request: JunctionRequest, token: CsrfToken): JunctionRequest {
   const headers: Record<string, string> = { ...request.headers }
   if (token.token !== undefined) headers['x-csrf-token'] = token.token
-  if (token.cookie !== undefined) headers.cookie = headers.cookie ? `${headers.cookie}; ${token.cookie}` : token.cookie
+  if (token.cookie !== undefined)
+    headers.cookie = headers.cookie ? `${headers.cookie}; ${token.cookie}` : token.cookie
   return { ...request, headers }
 }

@@ -1,4 +1,10 @@
-import { type Handler, headerValue, isJunctionError, type JunctionRequest, type ResponseHeaders } from '@junction/core'
+import {
+  type Handler,
+  headerValue,
+  isJunctionError,
+  type JunctionRequest,
+  type ResponseHeaders,
+} from '@junction/core'
 
 /** A CSRF token and the session cookies it is bound to (sheet §3.2). */
 export interface CsrfToken {

@@ -30,7 +30,15 @@ describe('SAP Cloud SDK @sap-cloud-sdk/http-client against the simulator on loop
     const { sim, destination: target } = await destination()
     const response = await executeHttpRequest(
       target,
-      { method: 'post', url: '/A_SalesOrder', data: { SalesOrderType: 'OR', SoldToParty: '17100001', to_Item: [{ Material: 'FG-100', RequestedQuantity: '5' }] } },
+      {
+        method: 'post',
+        url: '/A_SalesOrder',
+        data: {
+          SalesOrderType: 'OR',
+          SoldToParty: '17100001',
+          to_Item: [{ Material: 'FG-100', RequestedQuantity: '5' }],
+        },
+      },
       { fetchCsrfToken: true },
     )
     expect(response.status).toBe(201)
@@ -41,9 +49,11 @@ describe('SAP Cloud SDK @sap-cloud-sdk/http-client against the simulator on loop
 
   it('is refused with x-csrf-token: Required when it skips the token', async () => {
     const { destination: target } = await destination()
-    const error = await executeHttpRequest(target, { method: 'post', url: '/A_SalesOrder', data: { SalesOrderType: 'OR' } }, { fetchCsrfToken: false }).catch(
-      (caught: { response?: { status: number; headers: Record<string, string> } }) => caught,
-    )
+    const error = await executeHttpRequest(
+      target,
+      { method: 'post', url: '/A_SalesOrder', data: { SalesOrderType: 'OR' } },
+      { fetchCsrfToken: false },
+    ).catch((caught: { response?: { status: number; headers: Record<string, string> } }) => caught)
     expect(error.response?.status).toBe(403)
     expect(error.response?.headers['x-csrf-token']).toBe('Required')
   })

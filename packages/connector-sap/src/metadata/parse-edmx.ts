@@ -114,7 +114,9 @@ function entitySetInfo(
 function inlineConcurrency(set: Node): string[] {
   return list(set, 'Annotation')
     .filter((annotation) => OPTIMISTIC_CONCURRENCY.test(String(annotation['@Term'])))
-    .flatMap((annotation) => list(child(annotation, 'Collection'), 'PropertyPath').map((path) => String(path['#text'])))
+    .flatMap((annotation) =>
+      list(child(annotation, 'Collection'), 'PropertyPath').map((path) => String(path['#text'])),
+    )
 }
 
 // V4 out-of-line: `<Annotations Target="Namespace.Container/EntitySet">` holding the same annotation.

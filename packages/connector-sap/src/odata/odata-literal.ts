@@ -94,7 +94,10 @@ function typedLiteral(value: Exclude<QueryLiteral, null>, type: string, version:
 export function keyPredicate(id: RecordId, version: ODataVersion, set?: EntitySetInfo): string {
   const literal = (name: string | undefined, value: string | number) =>
     encodeURIComponent(
-      odataLiteral(value, { version, type: name === undefined ? undefined : set?.properties.get(name)?.type }),
+      odataLiteral(value, {
+        version,
+        type: name === undefined ? undefined : set?.properties.get(name)?.type,
+      }),
     )
   if (typeof id === 'string') {
     if (set !== undefined && set.keys.length > 1)

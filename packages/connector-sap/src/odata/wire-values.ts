@@ -66,7 +66,11 @@ function readValue(
  * → exact text (V2 JSON and V4 with `IEEE754Compatible=true` carry them as strings); `"13:20:05"` →
  * `PT13H20M05S` for Edm.Time. Nested arrays (deep insert) and unknown properties pass through.
  */
-export function toWire(values: EntityRecord, set: EntitySetInfo | undefined, version: ODataVersion): EntityRecord {
+export function toWire(
+  values: EntityRecord,
+  set: EntitySetInfo | undefined,
+  version: ODataVersion,
+): EntityRecord {
   const out: EntityRecord = {}
   for (const [name, value] of Object.entries(values)) {
     const property = set?.properties.get(name)
@@ -75,13 +79,17 @@ export function toWire(values: EntityRecord, set: EntitySetInfo | undefined, ver
   return out
 }
 
-function writeValue(value: unknown, property: EdmProperty | undefined, version: ODataVersion, where: string): unknown {
+function writeValue(
+  value: unknown,
+  property: EdmProperty | undefined,
+  version: ODataVersion,
+  where: string,
+): unknown {
   if (value === null || value === undefined) return value
   const type = property?.type
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw badValue(where, property?.name, 'an invalid Date')
-    if (version === 'v4')
-      return type === 'Edm.Date' ? value.toISOString().slice(0, 10) : value.toISOString()
+    if (version === 'v4') return type === 'Edm.Date' ? value.toISOString().slice(0, 10) : value.toISOString()
     return `/Date(${value.getTime()}${type === 'Edm.DateTimeOffset' ? '+0000' : ''})/`
   }
   if (type === 'Edm.Decimal' || type === 'Edm.Int64') {

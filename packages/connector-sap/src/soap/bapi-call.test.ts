@@ -12,9 +12,17 @@ const order = {
 
 describe('BAPI over SOAP-RFC', () => {
   it('calls a read BAPI and maps the export structure and RETURN', async () => {
-    const { erp, requests } = setUp({ entitySets: { A_Product: [{ Product: 'FG-100', ProductType: 'FERT', BaseUnit: 'PC', IsMarkedForDeletion: true }] } })
+    const { erp, requests } = setUp({
+      entitySets: {
+        A_Product: [{ Product: 'FG-100', ProductType: 'FERT', BaseUnit: 'PC', IsMarkedForDeletion: true }],
+      },
+    })
     const result = await erp.bapi('BAPI_MATERIAL_GET_DETAIL', { MATERIAL: 'FG-100', PLANT: '1710' })
-    expect(result.values.MATERIAL_GENERAL_DATA).toMatchObject({ MATL_TYPE: 'FERT', BASE_UOM: 'PC', DEL_FLAG: 'X' })
+    expect(result.values.MATERIAL_GENERAL_DATA).toMatchObject({
+      MATL_TYPE: 'FERT',
+      BASE_UOM: 'PC',
+      DEL_FLAG: 'X',
+    })
     expect(result.messages).toMatchObject([{ type: 'S', id: 'M3', number: '800' }])
     expect(requests.at(-1)).toBe('POST /sap/bc/soap/rfc?sap-client=100')
   })
@@ -34,7 +42,9 @@ describe('BAPI over SOAP-RFC', () => {
     const result = await erp.bapi('BAPI_SALESORDER_CREATEFROMDAT2', order, { commit: true })
     expect(result.values.SALESDOCUMENT).toBe('4711')
     const stored = sim.service('API_SALES_ORDER_SRV')
-    expect(stored.records('A_SalesOrder')).toMatchObject([{ SalesOrder: '4711', SoldToParty: '17100001', SalesOrganization: '1710' }])
+    expect(stored.records('A_SalesOrder')).toMatchObject([
+      { SalesOrder: '4711', SoldToParty: '17100001', SalesOrganization: '1710' },
+    ])
     expect(stored.records('A_SalesOrderItem').map((item) => item.Material)).toEqual(['FG-100', 'FG-200'])
   })
 
@@ -46,7 +56,13 @@ describe('BAPI over SOAP-RFC', () => {
 
   it('reports every E row of a RETURN table and rolls back', async () => {
     const { erp, sim } = setUp()
-    const error = await erp.bapi('BAPI_SALESORDER_CREATEFROMDAT2', { ...order, ORDER_PARTNERS: [], ORDER_ITEMS_IN: [] }, { commit: true }).catch((caught: unknown) => caught)
+    const error = await erp
+      .bapi(
+        'BAPI_SALESORDER_CREATEFROMDAT2',
+        { ...order, ORDER_PARTNERS: [], ORDER_ITEMS_IN: [] },
+        { commit: true },
+      )
+      .catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'BAPI_ERROR', systemCode: 'V4/219' })
     expect((error as { details: { messages: unknown[] } }).details.messages).toHaveLength(3)
     expect(sim.service('API_SALES_ORDER_SRV').records('A_SalesOrder')).toEqual([])
@@ -54,7 +70,11 @@ describe('BAPI over SOAP-RFC', () => {
 
   it('maps a SOAP fault for an unknown function module', async () => {
     const { erp } = setUp()
-    await expect(erp.bapi('Z_NO_SUCH_FM', {})).rejects.toMatchObject({ code: 'SOAP_FAULT', status: 500, systemCode: 'FU_NOT_FOUND' })
+    await expect(erp.bapi('Z_NO_SUCH_FM', {})).rejects.toMatchObject({
+      code: 'SOAP_FAULT',
+      status: 500,
+      systemCode: 'FU_NOT_FOUND',
+    })
   })
 
   it('writes a namespaced function name with _- and refuses other characters', async () => {

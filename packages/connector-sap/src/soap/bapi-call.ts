@@ -47,7 +47,11 @@ export async function callBapi(
   try {
     element = functionElement(name)
   } catch (error) {
-    throw new ValidationError({ message: `sap: ${(error as Error).message}`, system: 'sap', operation: 'bapi' })
+    throw new ValidationError({
+      message: `sap: ${(error as Error).message}`,
+      system: 'sap',
+      operation: 'bapi',
+    })
   }
   const first = await send(ctx, element, parameters, undefined, options.idempotent ?? false)
   const result = readResult(first.body, element)
@@ -58,8 +62,11 @@ export async function callBapi(
     else {
       const commit = await send(ctx, 'BAPI_TRANSACTION_COMMIT', { WAIT: 'X' }, session, false)
       const committed = readResult(commit.body, 'BAPI_TRANSACTION_COMMIT')
-      const commitFailed = committed.messages.filter((message) => message.type === 'E' || message.type === 'A')
-      if (commitFailed.length > 0) throw bapiError('BAPI_TRANSACTION_COMMIT', commitFailed, committed.messages)
+      const commitFailed = committed.messages.filter(
+        (message) => message.type === 'E' || message.type === 'A',
+      )
+      if (commitFailed.length > 0)
+        throw bapiError('BAPI_TRANSACTION_COMMIT', commitFailed, committed.messages)
     }
   }
   if (failed.length > 0) throw bapiError(name, failed, result.messages)
@@ -121,7 +128,11 @@ function returnMessages(value: unknown): BapiMessage[] {
     .filter((message) => message.type !== '' || message.message !== '')
 }
 
-function bapiError(name: string, failed: readonly BapiMessage[], messages: readonly BapiMessage[]): JunctionError {
+function bapiError(
+  name: string,
+  failed: readonly BapiMessage[],
+  messages: readonly BapiMessage[],
+): JunctionError {
   const first = failed[0] as BapiMessage
   return new JunctionError({
     code: 'BAPI_ERROR',
@@ -142,5 +153,10 @@ function cookies(response: JunctionResponse): string | undefined {
 }
 
 function malformed(element: string, problem: string): TransportError {
-  return new TransportError({ code: 'MALFORMED_RESPONSE', message: `sap: the SOAP answer to ${element} ${problem}`, system: 'sap', operation: 'bapi' })
+  return new TransportError({
+    code: 'MALFORMED_RESPONSE',
+    message: `sap: the SOAP answer to ${element} ${problem}`,
+    system: 'sap',
+    operation: 'bapi',
+  })
 }

@@ -22,7 +22,8 @@ function xmlValue(value: RfcValue): unknown {
   if (typeof value === 'number') return String(value)
   if (value instanceof Date) return value.toISOString().slice(0, 10)
   if (typeof value === 'string') return value
-  if (Array.isArray(value)) return value.length === 0 ? '' : { item: value.map((row) => toXmlTree(row as RfcStructure)) }
+  if (Array.isArray(value))
+    return value.length === 0 ? '' : { item: value.map((row) => toXmlTree(row as RfcStructure)) }
   return toXmlTree(value as RfcStructure)
 }
 
@@ -34,7 +35,9 @@ export function fromXmlTree(node: unknown): unknown {
     const items = entries[0][1]
     return (Array.isArray(items) ? items : [items]).map(fromXmlTree)
   }
-  return Object.fromEntries(entries.filter(([name]) => name !== '#text').map(([name, value]) => [name, fromXmlTree(value)]))
+  return Object.fromEntries(
+    entries.filter(([name]) => name !== '#text').map(([name, value]) => [name, fromXmlTree(value)]),
+  )
 }
 
 /** An RFC function name as an XML element: `/BIC/FM` is written `_-BIC_-FM` (sheet §7.2). */

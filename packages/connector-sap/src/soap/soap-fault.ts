@@ -25,7 +25,9 @@ export function readSoapFault(body: unknown): SoapFault | undefined {
   if (fault === undefined) return undefined
   const detail = field(fault, 'detail')
   const exception =
-    typeof detail === 'object' && detail !== null ? Object.values(detail as Record<string, unknown>)[0] : undefined
+    typeof detail === 'object' && detail !== null
+      ? Object.values(detail as Record<string, unknown>)[0]
+      : undefined
   return {
     faultCode: textOf(field(fault, 'faultcode')),
     faultString: textOf(field(fault, 'faultstring')) ?? 'SOAP fault',

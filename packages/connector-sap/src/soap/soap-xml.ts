@@ -16,4 +16,8 @@ export const soapParser = new XMLParser({
 })
 
 /** Writes SOAP XML with entities escaped. */
-export const soapBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: true })
+export const soapBuilder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  suppressEmptyNode: true,
+})

@@ -26,12 +26,19 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
  * fails; JSON bodies written on one line. V2 answers 202, V4 200. A V4 `application/json` body is an
  * OData 4.01 JSON batch.
  */
-export function handleBatch(service: SimService, request: SimRequest, base: string, run: SubRequestRunner): SimResponse {
+export function handleBatch(
+  service: SimService,
+  request: SimRequest,
+  base: string,
+  run: SubRequestRunner,
+): SimResponse {
   const { version, name } = service.definition
   const contentType = request.headers['content-type'] ?? ''
   try {
-    if (version === 'v4' && contentType.startsWith('application/json')) return jsonBatch(service, request, base, run)
-    if (!contentType.startsWith('multipart/mixed')) throw new ODataFault(400, '/IWBEP/CM_MGW_RT/070', 'A $batch request must be multipart/mixed')
+    if (version === 'v4' && contentType.startsWith('application/json'))
+      return jsonBatch(service, request, base, run)
+    if (!contentType.startsWith('multipart/mixed'))
+      throw new ODataFault(400, '/IWBEP/CM_MGW_RT/070', 'A $batch request must be multipart/mixed')
     const boundary = `batch_sim_${randomUUID()}`
     const out: string[] = []
     for (const part of splitParts(request.body, contentType)) {
@@ -41,11 +48,25 @@ export function handleBatch(service: SimService, request: SimRequest, base: stri
         continue
       }
       const sub = subRequest(part.text, request, base)
-      const answer = sub.request.method === 'GET' ? run(sub.request, sub.resource) : errorResponse(new ODataFault(400, '/IWBEP/CM_MGW_RT/071', 'Write operations must be in a changeset'), name, version)
+      const answer =
+        sub.request.method === 'GET'
+          ? run(sub.request, sub.resource)
+          : errorResponse(
+              new ODataFault(400, '/IWBEP/CM_MGW_RT/071', 'Write operations must be in a changeset'),
+              name,
+              version,
+            )
       out.push(...httpPart(answer))
     }
     out.push(`--${boundary}--`, '')
-    return { status: version === 'v2' ? 202 : 200, headers: { 'content-type': `multipart/mixed; boundary=${boundary}`, ...(version === 'v2' ? { dataserviceversion: '2.0' } : { 'odata-version': '4.0' }) }, body: out.join('\r\n') }
+    return {
+      status: version === 'v2' ? 202 : 200,
+      headers: {
+        'content-type': `multipart/mixed; boundary=${boundary}`,
+        ...(version === 'v2' ? { dataserviceversion: '2.0' } : { 'odata-version': '4.0' }),
+      },
+      body: out.join('\r\n'),
+    }
   } catch (error) {
     if (error instanceof ODataFault) return errorResponse(error, name, version)
     throw error
@@ -64,14 +85,16 @@ function changeset(
   const answers: SimResponse[] = []
   for (const part of parts) {
     const sub = subRequest(part.text, request, base, created)
-    if (sub.request.method === 'GET') throw new ODataFault(400, '/IWBEP/CM_MGW_RT/072', 'A changeset may hold only writes')
+    if (sub.request.method === 'GET')
+      throw new ODataFault(400, '/IWBEP/CM_MGW_RT/072', 'A changeset may hold only writes')
     const answer = run(sub.request, sub.resource)
     if (answer.status >= 400) {
       service.rollback()
       return httpPart(answer)
     }
     const location = answer.headers.location
-    if (part.contentId !== undefined && location !== undefined) created.set(part.contentId, decodeURIComponent(location.slice(base.length + 1)))
+    if (part.contentId !== undefined && location !== undefined)
+      created.set(part.contentId, decodeURIComponent(location.slice(base.length + 1)))
     answers.push(answer)
   }
   service.commit()
@@ -82,7 +105,12 @@ function changeset(
   return lines
 }
 
-function subRequest(text: string, outer: SimRequest, base: string, created?: ReadonlyMap<string, string>): { request: SimRequest; resource: string } {
+function subRequest(
+  text: string,
+  outer: SimRequest,
+  base: string,
+  created?: ReadonlyMap<string, string>,
+): { request: SimRequest; resource: string } {
   const { startLine, headers, body } = splitHttpMessage(text)
   const match = /^(GET|POST|PUT|PATCH|MERGE|DELETE) (\S+) HTTP\/1\.1$/.exec(startLine)
   if (match === null) throw new ODataFault(400, '/IWBEP/CM_MGW_RT/073', 'A $batch part has no request line')
@@ -90,13 +118,22 @@ function subRequest(text: string, outer: SimRequest, base: string, created?: Rea
   const reference = /^\$([^/?]+)(.*)$/.exec(target)
   if (reference !== null && created !== undefined) {
     const path = created.get(reference[1] as string)
-    if (path === undefined) throw new ODataFault(400, '/IWBEP/CM_MGW_RT/074', `Content-ID reference $${reference[1]} is unknown`)
+    if (path === undefined)
+      throw new ODataFault(400, '/IWBEP/CM_MGW_RT/074', `Content-ID reference $${reference[1]} is unknown`)
     target = `${path}${reference[2]}`
   }
   const basePath = new URL(base).pathname
   const url = new URL(target.startsWith('/') ? target : `${basePath}/${target}`, base)
   const resource = decodeURIComponent(url.pathname.slice(basePath.length + 1))
-  return { request: { method: match[1] as string, url, headers: { ...headers, cookie: outer.headers.cookie ?? '' }, body }, resource }
+  return {
+    request: {
+      method: match[1] as string,
+      url,
+      headers: { ...headers, cookie: outer.headers.cookie ?? '' },
+      body,
+    },
+    resource,
+  }
 }
 
 function httpPart(answer: SimResponse): string[] {
@@ -106,7 +143,14 @@ function httpPart(answer: SimResponse): string[] {
   const body = answer.body.replaceAll('\n', '')
   head.push(`content-length: ${Buffer.byteLength(body)}`)
   const message = [...head, '', body].join('\r\n')
-  return ['Content-Type: application/http', `Content-Length: ${Buffer.byteLength(message)}`, 'content-transfer-encoding: binary', '', message, '']
+  return [
+    'Content-Type: application/http',
+    `Content-Length: ${Buffer.byteLength(message)}`,
+    'content-transfer-encoding: binary',
+    '',
+    message,
+    '',
+  ]
 }
 
 interface JsonBatchRequest {
@@ -118,7 +162,12 @@ interface JsonBatchRequest {
   body?: unknown
 }
 
-function jsonBatch(service: SimService, request: SimRequest, base: string, run: SubRequestRunner): SimResponse {
+function jsonBatch(
+  service: SimService,
+  request: SimRequest,
+  base: string,
+  run: SubRequestRunner,
+): SimResponse {
   let requests: JsonBatchRequest[]
   try {
     requests = (JSON.parse(request.body) as { requests: JsonBatchRequest[] }).requests
@@ -131,16 +180,40 @@ function jsonBatch(service: SimService, request: SimRequest, base: string, run: 
   let index = 0
   while (index < requests.length) {
     const group = requests[index]?.atomicityGroup
-    const members = group === undefined ? [requests[index] as JsonBatchRequest] : requests.slice(index).filter((item, at, all) => item.atomicityGroup === group && all.slice(0, at).every((before) => before.atomicityGroup === group))
+    const members =
+      group === undefined
+        ? [requests[index] as JsonBatchRequest]
+        : requests
+            .slice(index)
+            .filter(
+              (item, at, all) =>
+                item.atomicityGroup === group &&
+                all.slice(0, at).every((before) => before.atomicityGroup === group),
+            )
     index += members.length
     service.begin()
     const answers: unknown[] = []
     let failed: unknown
     for (const item of members) {
       const url = new URL(item.url.startsWith('/') ? item.url : `${basePath}/${item.url}`, base)
-      const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value]))
-      const answer = run({ method: item.method.toUpperCase(), url, headers: { accept: 'application/json', ...headers }, body: item.body === undefined ? '' : JSON.stringify(item.body) }, decodeURIComponent(url.pathname.slice(basePath.length + 1)))
-      const response = { id: item.id, status: answer.status, headers: answer.headers, ...(answer.body === '' ? {} : { body: JSON.parse(answer.body) as unknown }) }
+      const headers = Object.fromEntries(
+        Object.entries(item.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
+      )
+      const answer = run(
+        {
+          method: item.method.toUpperCase(),
+          url,
+          headers: { accept: 'application/json', ...headers },
+          body: item.body === undefined ? '' : JSON.stringify(item.body),
+        },
+        decodeURIComponent(url.pathname.slice(basePath.length + 1)),
+      )
+      const response = {
+        id: item.id,
+        status: answer.status,
+        headers: answer.headers,
+        ...(answer.body === '' ? {} : { body: JSON.parse(answer.body) as unknown }),
+      }
       if (answer.status >= 400 && group !== undefined) {
         failed = response
         break

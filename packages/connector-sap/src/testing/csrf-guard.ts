@@ -15,7 +15,10 @@ export class CsrfGuard {
     const session = existing ?? randomUUID().replaceAll('-', '')
     const token = this.#sessions.get(session) ?? `${randomBytes(16).toString('base64')}`
     this.#sessions.set(session, token)
-    return { token, setCookie: existing === undefined ? `${this.cookieName}=${session}; path=/; HttpOnly` : undefined }
+    return {
+      token,
+      setCookie: existing === undefined ? `${this.cookieName}=${session}; path=/; HttpOnly` : undefined,
+    }
   }
 
   /** The 403 for a write without a token matching its session cookie, or `undefined` when it is fine. */
@@ -23,7 +26,8 @@ export class CsrfGuard {
     if (!WRITES.has(request.method)) return undefined
     const session = this.#session(request)
     const token = request.headers['x-csrf-token']
-    if (session !== undefined && token !== undefined && this.#sessions.get(session) === token) return undefined
+    if (session !== undefined && token !== undefined && this.#sessions.get(session) === token)
+      return undefined
     return {
       status: 403,
       headers: { 'x-csrf-token': 'Required', 'content-type': 'text/plain; charset=utf-8' },

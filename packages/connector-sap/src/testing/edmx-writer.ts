@@ -1,7 +1,12 @@
 import { XMLBuilder } from 'fast-xml-parser'
 import type { SimEntitySet, SimProperty, SimServiceDefinition } from './service-catalog.js'
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: true, format: true })
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  suppressEmptyNode: true,
+  format: true,
+})
 
 /** The service's `$metadata` as SAP writes it: EDMX 1.0 with SAP annotations (V2), or EDMX 4.0 (V4). */
 export function writeEdmx(service: SimServiceDefinition): string {
@@ -90,12 +95,17 @@ function v4Edmx(service: SimServiceDefinition): string {
             })),
             NavigationProperty: set.navigation.map((nav) => ({
               '@Name': nav.name,
-              '@Type': nav.many ? `Collection(${ns}.${targetType(service, nav.target)})` : `${ns}.${targetType(service, nav.target)}`,
+              '@Type': nav.many
+                ? `Collection(${ns}.${targetType(service, nav.target)})`
+                : `${ns}.${targetType(service, nav.target)}`,
             })),
           })),
           EntityContainer: {
             '@Name': 'Container',
-            EntitySet: service.sets.map((set) => ({ '@Name': set.name, '@EntityType': `${ns}.${set.typeName}` })),
+            EntitySet: service.sets.map((set) => ({
+              '@Name': set.name,
+              '@EntityType': `${ns}.${set.typeName}`,
+            })),
           },
           Annotations: service.sets
             .filter((set) => set.concurrency !== undefined)

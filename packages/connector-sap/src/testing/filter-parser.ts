@@ -12,7 +12,12 @@ export type ODataLiteral =
 export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
   | { kind: 'not'; operand: FilterNode }
-  | { kind: 'compare'; operator: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'; left: FilterNode; right: FilterNode }
+  | {
+      kind: 'compare'
+      operator: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'
+      left: FilterNode
+      right: FilterNode
+    }
   | { kind: 'call'; name: string; args: FilterNode[] }
   | { kind: 'property'; path: string }
   | { kind: 'literal'; literal: ODataLiteral }
@@ -22,7 +27,16 @@ export class ODataSyntaxError extends Error {
   override readonly name = 'ODataSyntaxError'
 }
 
-const FUNCTIONS = new Set(['substringof', 'startswith', 'endswith', 'contains', 'tolower', 'toupper', 'length', 'trim'])
+const FUNCTIONS = new Set([
+  'substringof',
+  'startswith',
+  'endswith',
+  'contains',
+  'tolower',
+  'toupper',
+  'length',
+  'trim',
+])
 const V2_ONLY = new Set(['substringof'])
 const V4_ONLY = new Set(['contains'])
 const COMPARISONS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le'])
@@ -95,7 +109,11 @@ class Parser {
     this.#at += name.length
     if (this.text.charAt(this.#at) !== '(') return { kind: 'property', path: name }
     const fn = name.toLowerCase()
-    if (!FUNCTIONS.has(fn) || (this.version === 'v2' && V4_ONLY.has(fn)) || (this.version === 'v4' && V2_ONLY.has(fn))) {
+    if (
+      !FUNCTIONS.has(fn) ||
+      (this.version === 'v2' && V4_ONLY.has(fn)) ||
+      (this.version === 'v4' && V2_ONLY.has(fn))
+    ) {
       throw new ODataSyntaxError(`function ${name} is not supported`)
     }
     this.expect('(')
@@ -143,13 +161,17 @@ class Parser {
       const dateTime = DATE_TIME_V4.exec(rest)?.[0] ?? DATE_V4.exec(rest)?.[0]
       if (dateTime !== undefined) {
         this.#at += dateTime.length
-        return { kind: 'datetime', value: Date.parse(dateTime.length === 10 ? `${dateTime}T00:00:00Z` : dateTime) }
+        return {
+          kind: 'datetime',
+          value: Date.parse(dateTime.length === 10 ? `${dateTime}T00:00:00Z` : dateTime),
+        }
       }
     }
     const number = NUMBER.exec(rest)
     if (number === null) return undefined
     const suffix = number[1]
-    if (suffix !== undefined && this.version === 'v4') throw new ODataSyntaxError('V4 numbers carry no type suffix')
+    if (suffix !== undefined && this.version === 'v4')
+      throw new ODataSyntaxError('V4 numbers carry no type suffix')
     this.#at += number[0].length
     const text = suffix === undefined ? number[0] : number[0].slice(0, -1)
     return { kind: 'number', value: Number(text), text }

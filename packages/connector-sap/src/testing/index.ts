@@ -1,10 +1,16 @@
 /** The SAP system simulator (OData V2/V4, CSRF, ETags, `$batch`, SOAP-RFC) and its fault preset. */
-export { quotaViolationFault, type SapSimulator, type SapSimulatorOptions, sapSimulator } from './sap-simulator.js'
-/** The in-memory data of one simulated service, and the OData error it raises. */
-export { ODataFault, SimService } from './sim-service.js'
-/** The simulated services' definitions (entity sets, keys, types, flags). */
-export { SERVICES, type SimEntitySet, type SimServiceDefinition } from './service-catalog.js'
+
 /** The `$filter` parser the simulator evaluates. */
 export { type FilterNode, type ODataLiteral, ODataSyntaxError, parseFilter } from './filter-parser.js'
+export {
+  quotaViolationFault,
+  type SapSimulator,
+  type SapSimulatorOptions,
+  sapSimulator,
+} from './sap-simulator.js'
+/** The simulated services' definitions (entity sets, keys, types, flags). */
+export { SERVICES, type SimEntitySet, type SimServiceDefinition } from './service-catalog.js'
+/** The in-memory data of one simulated service, and the OData error it raises. */
+export { ODataFault, SimService } from './sim-service.js'
 /** A SOAP-RFC function module of the simulator. */
 export type { SimFunction, SoapSession } from './soap-endpoint.js'

@@ -19,7 +19,13 @@ const PARSE_ERROR = '/IWCOR/CX_OD_PARSE_ERROR'
  * single entities and navigation, and writes with ETag checks (428 / 412). CSRF and `$batch` are
  * handled around it. `resource` is the path below the service root, percent-decoded.
  */
-export function handleOData(service: SimService, request: SimRequest, resource: string, base: string, options: EndpointOptions): SimResponse {
+export function handleOData(
+  service: SimService,
+  request: SimRequest,
+  resource: string,
+  base: string,
+  options: EndpointOptions,
+): SimResponse {
   const { version, name } = service.definition
   try {
     if (resource === '' || resource === '/') {
@@ -27,12 +33,19 @@ export function handleOData(service: SimService, request: SimRequest, resource: 
       const sets = service.definition.sets.map((set) => set.name)
       return version === 'v2'
         ? jsonResponse(200, { d: { EntitySets: sets } }, version)
-        : jsonResponse(200, { '@odata.context': '$metadata', value: sets.map((set) => ({ name: set, url: set })) }, version)
+        : jsonResponse(
+            200,
+            { '@odata.context': '$metadata', value: sets.map((set) => ({ name: set, url: set })) },
+            version,
+          )
     }
     if (resource === '$metadata') {
       return {
         status: 200,
-        headers: { 'content-type': 'application/xml', 'sap-metadata-last-modified': new Date(0).toUTCString() },
+        headers: {
+          'content-type': 'application/xml',
+          'sap-metadata-last-modified': new Date(0).toUTCString(),
+        },
         body: writeEdmx(service.definition),
       }
     }
@@ -41,22 +54,36 @@ export function handleOData(service: SimService, request: SimRequest, resource: 
     const ieee754 = /IEEE754Compatible=true/i.test(request.headers.accept ?? '')
     const view = new EntityView(service, base, ieee754)
     if (path.key === undefined) {
-      if (path.tail === '$count') return { status: 200, headers: { 'content-type': 'text/plain' }, body: String(collection(service, set, request).length) }
-      if (path.tail !== undefined) throw new ODataFault(400, PARSE_ERROR, `Segment '${path.tail}' cannot follow a collection`)
-      if (request.method === 'GET') return list(view, set, collection(service, set, request), request, options)
-      if (request.method === 'POST') return created(view, set, service.create(set.name, parseJson(request.body)), version)
+      if (path.tail === '$count')
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/plain' },
+          body: String(collection(service, set, request).length),
+        }
+      if (path.tail !== undefined)
+        throw new ODataFault(400, PARSE_ERROR, `Segment '${path.tail}' cannot follow a collection`)
+      if (request.method === 'GET')
+        return list(view, set, collection(service, set, request), request, options)
+      if (request.method === 'POST')
+        return created(view, set, service.create(set.name, parseJson(request.body)), version)
       throw methodNotAllowed()
     }
     const record = service.find(set.name, parseKeyPredicate(path.key, version))
     if (path.tail !== undefined && path.tail !== '$count') {
       const target = service.navigate(set.name, record, path.tail)
       if (request.method === 'POST') {
-        return created(view, target.set, service.create(target.set.name, parseJson(request.body), { set: set.name, record, nav: path.tail }), version)
+        return created(
+          view,
+          target.set,
+          service.create(target.set.name, parseJson(request.body), { set: set.name, record, nav: path.tail }),
+          version,
+        )
       }
       if (request.method !== 'GET') throw methodNotAllowed()
       if (!target.many) {
         const first = target.records[0]
-        if (first === undefined) throw new ODataFault(404, '/IWBEP/CM_MGW_RT/020', `No ${path.tail} for this entity`)
+        if (first === undefined)
+          throw new ODataFault(404, '/IWBEP/CM_MGW_RT/020', `No ${path.tail} for this entity`)
         return single(view, target.set, first, request)
       }
       return list(view, target.set, target.records, request, options)
@@ -70,7 +97,11 @@ export function handleOData(service: SimService, request: SimRequest, resource: 
         if (version === 'v4' && request.method === 'MERGE') throw methodNotAllowed()
         checkEtag(set, record, request, version, true)
         service.update(set.name, record, parseJson(request.body), request.method === 'PUT')
-        return { status: 204, headers: { ...etagHeader(set, record, version), ...versionHeader(version) }, body: '' }
+        return {
+          status: 204,
+          headers: { ...etagHeader(set, record, version), ...versionHeader(version) },
+          body: '',
+        }
       }
       case 'DELETE':
         checkEtag(set, record, request, version, false)
@@ -80,14 +111,19 @@ export function handleOData(service: SimService, request: SimRequest, resource: 
         throw methodNotAllowed()
     }
   } catch (error) {
-    if (error instanceof ODataSyntaxError) return errorResponse(new ODataFault(400, PARSE_ERROR, error.message), name, version)
+    if (error instanceof ODataSyntaxError)
+      return errorResponse(new ODataFault(400, PARSE_ERROR, error.message), name, version)
     if (error instanceof ODataFault) return errorResponse(error, name, version)
     throw error
   }
 }
 
 /** A resource path: the entity set, an optional key predicate body, and what follows it. */
-export function parseResource(resource: string): { set: string; key: string | undefined; tail: string | undefined } {
+export function parseResource(resource: string): {
+  set: string
+  key: string | undefined
+  tail: string | undefined
+} {
   const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(resource)?.[0]
   if (name === undefined) throw new ODataFault(404, '/IWBEP/CM_MGW_RT/020', 'Resource not found')
   let at = name.length
@@ -107,21 +143,24 @@ export function parseResource(resource: string): { set: string; key: string | un
   const rest = resource.slice(at)
   if (rest === '') return { set: name, key, tail: undefined }
   const tail = /^\/([A-Za-z_][A-Za-z0-9_]*|\$count)$/.exec(rest)?.[1]
-  if (tail === undefined) throw new ODataFault(404, '/IWBEP/CM_MGW_RT/020', `Resource not found for segment '${rest}'`)
+  if (tail === undefined)
+    throw new ODataFault(404, '/IWBEP/CM_MGW_RT/020', `Resource not found for segment '${rest}'`)
   return { set: name, key, tail }
 }
 
 function collection(service: SimService, set: SimEntitySet, request: SimRequest): SimRecord[] {
   const params = request.url.searchParams
   const filterText = params.get('$filter')
-  const filter: FilterNode | undefined = filterText === null ? undefined : parseFilter(filterText, service.definition.version)
+  const filter: FilterNode | undefined =
+    filterText === null ? undefined : parseFilter(filterText, service.definition.version)
   const orderBy = (params.get('$orderby') ?? '')
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '')
     .map((item) => {
       const [property = '', direction = 'asc'] = item.split(/\s+/)
-      if (direction !== 'asc' && direction !== 'desc') throw new ODataFault(400, PARSE_ERROR, `Invalid $orderby direction '${direction}'`)
+      if (direction !== 'asc' && direction !== 'desc')
+        throw new ODataFault(400, PARSE_ERROR, `Invalid $orderby direction '${direction}'`)
       return { property, descending: direction === 'desc' }
     })
   return service.query(set.name, filter, orderBy)
@@ -129,7 +168,13 @@ function collection(service: SimService, set: SimEntitySet, request: SimRequest)
 
 // One page of a `$top`/`$skip` window: at most `maxPageSize` entities from `$skip + $skiptoken`, and
 // while the window has more, a link repeating the request's options with the new `$skiptoken`.
-function list(view: EntityView, set: SimEntitySet, rows: readonly SimRecord[], request: SimRequest, options: EndpointOptions): SimResponse {
+function list(
+  view: EntityView,
+  set: SimEntitySet,
+  rows: readonly SimRecord[],
+  request: SimRequest,
+  options: EndpointOptions,
+): SimResponse {
   const version = view.version
   const params = request.url.searchParams
   const skip = nonNegative(params.get('$skip'), '$skip')
@@ -142,54 +187,100 @@ function list(view: EntityView, set: SimEntitySet, rows: readonly SimRecord[], r
   const page = rows.slice(start, end).map((record) => view.entity(set, record, request))
   if (version === 'v2') {
     const inline = params.get('$inlinecount')
-    if (inline !== null && inline !== 'allpages' && inline !== 'none') throw new ODataFault(400, PARSE_ERROR, `Invalid value '${inline}' for $inlinecount`)
-    return jsonResponse(200, {
-      d: {
-        ...(inline === 'allpages' ? { __count: String(rows.length) } : {}),
-        results: page,
-        ...(end < windowEnd ? { __next: next.toString() } : {}),
+    if (inline !== null && inline !== 'allpages' && inline !== 'none')
+      throw new ODataFault(400, PARSE_ERROR, `Invalid value '${inline}' for $inlinecount`)
+    return jsonResponse(
+      200,
+      {
+        d: {
+          ...(inline === 'allpages' ? { __count: String(rows.length) } : {}),
+          results: page,
+          ...(end < windowEnd ? { __next: next.toString() } : {}),
+        },
       },
-    }, version)
+      version,
+    )
   }
   // SAP's V4 next links may be relative (UNVERIFIED): this one is, relative to the service root.
   const relative = `${next.pathname.split('/').pop()}${next.search}`
-  return jsonResponse(200, {
-    '@odata.context': `$metadata#${set.name}`,
-    ...(params.get('$count') === 'true' ? { '@odata.count': rows.length } : {}),
-    value: page,
-    ...(end < windowEnd ? { '@odata.nextLink': relative } : {}),
-  }, version, {}, view.ieee754)
+  return jsonResponse(
+    200,
+    {
+      '@odata.context': `$metadata#${set.name}`,
+      ...(params.get('$count') === 'true' ? { '@odata.count': rows.length } : {}),
+      value: page,
+      ...(end < windowEnd ? { '@odata.nextLink': relative } : {}),
+    },
+    version,
+    {},
+    view.ieee754,
+  )
 }
 
 function single(view: EntityView, set: SimEntitySet, record: SimRecord, request: SimRequest): SimResponse {
   const entity = view.entity(set, record, request)
-  const body = view.version === 'v2' ? { d: entity } : { '@odata.context': `$metadata#${set.name}/$entity`, ...entity }
+  const body =
+    view.version === 'v2' ? { d: entity } : { '@odata.context': `$metadata#${set.name}/$entity`, ...entity }
   return jsonResponse(200, body, view.version, etagHeader(set, record, view.version), view.ieee754)
 }
 
 function created(view: EntityView, set: SimEntitySet, record: SimRecord, version: 'v2' | 'v4'): SimResponse {
   const entity = view.entity(set, record, undefined)
-  const body = version === 'v2' ? { d: entity } : { '@odata.context': `$metadata#${set.name}/$entity`, ...entity }
+  const body =
+    version === 'v2' ? { d: entity } : { '@odata.context': `$metadata#${set.name}/$entity`, ...entity }
   const location = `${view.base}/${set.name}${view.keyPredicate(set, record)}`
   const message = `${set.name} ${set.keys.map((key) => String(record[key])).join('/')} has been saved`
   // Business messages ride on the success (sheet §5.3).
   const messages: Record<string, string> =
     version === 'v2'
-      ? { 'sap-message': JSON.stringify({ code: 'SIM/001', message, severity: 'success', target: '', details: [] }) }
-      : { 'sap-messages': JSON.stringify([{ code: 'SIM/001', message, numericSeverity: 1, target: '', transition: false }]) }
-  return jsonResponse(201, body, version, { location, ...etagHeader(set, record, version), ...messages }, view.ieee754)
+      ? {
+          'sap-message': JSON.stringify({
+            code: 'SIM/001',
+            message,
+            severity: 'success',
+            target: '',
+            details: [],
+          }),
+        }
+      : {
+          'sap-messages': JSON.stringify([
+            { code: 'SIM/001', message, numericSeverity: 1, target: '', transition: false },
+          ]),
+        }
+  return jsonResponse(
+    201,
+    body,
+    version,
+    { location, ...etagHeader(set, record, version), ...messages },
+    view.ieee754,
+  )
 }
 
-function checkEtag(set: SimEntitySet, record: SimRecord, request: SimRequest, version: 'v2' | 'v4', required: boolean): void {
+function checkEtag(
+  set: SimEntitySet,
+  record: SimRecord,
+  request: SimRequest,
+  version: 'v2' | 'v4',
+  required: boolean,
+): void {
   if (set.concurrency === undefined) return
   const ifMatch = request.headers['if-match']
   if (ifMatch === undefined) {
     if (!required) return
-    throw new ODataFault(428, '/IWBEP/CM_MGW_RT/157', `Precondition required for entity ${set.typeName} (If-Match missing)`)
+    throw new ODataFault(
+      428,
+      '/IWBEP/CM_MGW_RT/157',
+      `Precondition required for entity ${set.typeName} (If-Match missing)`,
+    )
   }
   const current = etagFor(record[set.concurrency] as number, version)
   if (ifMatch !== '*' && ifMatch !== current) {
-    throw new ODataFault(412, '/IWBEP/CM_MGW_RT/016', 'The Data Services Request could not be understood due to malformed syntax', { etag: current })
+    throw new ODataFault(
+      412,
+      '/IWBEP/CM_MGW_RT/016',
+      'The Data Services Request could not be understood due to malformed syntax',
+      { etag: current },
+    )
   }
 }
 
@@ -220,17 +311,35 @@ class EntityView {
       return encodeURIComponent(`'${value.replaceAll("'", "''")}'`)
     }
     // As Gateway writes it: a single key positionally, a composite one by name (sheet §1.4, §1.6).
-    return set.keys.length === 1 ? `(${literal(set.keys[0] as string)})` : `(${set.keys.map((key) => `${key}=${literal(key)}`).join(',')})`
+    return set.keys.length === 1
+      ? `(${literal(set.keys[0] as string)})`
+      : `(${set.keys.map((key) => `${key}=${literal(key)}`).join(',')})`
   }
 
   entity(set: SimEntitySet, record: SimRecord, request: SimRequest | undefined): Record<string, unknown> {
     const params = request?.url.searchParams
-    const select = params?.get('$select')?.split(',').map((item) => item.trim()).filter((item) => item !== '' && !item.includes('/'))
-    const expand = new Set(params?.get('$expand')?.split(',').map((item) => item.trim().split('/')[0] ?? '') ?? [])
+    const select = params
+      ?.get('$select')
+      ?.split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '' && !item.includes('/'))
+    const expand = new Set(
+      params
+        ?.get('$expand')
+        ?.split(',')
+        .map((item) => item.trim().split('/')[0] ?? '') ?? [],
+    )
     const uri = `${this.base}/${set.name}${this.keyPredicate(set, record)}`
     const out: Record<string, unknown> = {}
-    const etag = set.concurrency === undefined ? undefined : etagFor(record[set.concurrency] as number, this.version)
-    if (this.version === 'v2') out.__metadata = { id: uri, uri, type: `${this.service.definition.namespace}.${set.typeName}`, ...(etag === undefined ? {} : { etag }) }
+    const etag =
+      set.concurrency === undefined ? undefined : etagFor(record[set.concurrency] as number, this.version)
+    if (this.version === 'v2')
+      out.__metadata = {
+        id: uri,
+        uri,
+        type: `${this.service.definition.namespace}.${set.typeName}`,
+        ...(etag === undefined ? {} : { etag }),
+      }
     else if (etag !== undefined) out['@odata.etag'] = etag
     for (const property of set.properties) {
       if (select !== undefined && select.length > 0 && !select.includes(property.name)) continue
@@ -240,7 +349,11 @@ class EntityView {
       if (expand.has(nav.name)) {
         const target = this.service.navigate(set.name, record, nav.name)
         const entities = target.records.map((child) => this.entity(target.set, child, undefined))
-        out[nav.name] = nav.many ? (this.version === 'v2' ? { results: entities } : entities) : (entities[0] ?? null)
+        out[nav.name] = nav.many
+          ? this.version === 'v2'
+            ? { results: entities }
+            : entities
+          : (entities[0] ?? null)
       } else if (this.version === 'v2' && (select === undefined || select.length === 0)) {
         out[nav.name] = { __deferred: { uri: `${uri}/${nav.name}` } }
       }
@@ -271,6 +384,11 @@ function methodNotAllowed(): ODataFault {
 
 /** Whether a JSON answer can be given; Gateway would send AtomPub XML otherwise, which the simulator does not. */
 export function requireJson(request: SimRequest, resource: string): ODataFault | undefined {
-  if (resource === '$metadata' || resource === '' || wantsJson(request) || request.method !== 'GET') return undefined
-  return new ODataFault(406, '/IWBEP/CM_MGW_RT/040', 'The simulator answers JSON only: send Accept: application/json or $format=json')
+  if (resource === '$metadata' || resource === '' || wantsJson(request) || request.method !== 'GET')
+    return undefined
+  return new ODataFault(
+    406,
+    '/IWBEP/CM_MGW_RT/040',
+    'The simulator answers JSON only: send Accept: application/json or $format=json',
+  )
 }

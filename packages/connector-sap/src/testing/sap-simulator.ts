@@ -82,7 +82,8 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
   const maxPageSize = options.maxPageSize ?? 1000
   const now = options.now ?? Date.now
   const services = new Map(SERVICES.map((definition) => [definition.name, new SimService(definition, now)]))
-  for (const [setName, records] of Object.entries(options.entitySets ?? {})) ownerOf(services, setName).seed(setName, records)
+  for (const [setName, records] of Object.entries(options.entitySets ?? {}))
+    ownerOf(services, setName).seed(setName, records)
   const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
   const tokens = new Set<string>()
   const csrf = new CsrfGuard(`SAP_SESSIONID_SIM_${client}`)
@@ -97,7 +98,8 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
     return header === basic || (header.startsWith('Bearer ') && tokens.has(header.slice(7)))
   }
   const clientOk = (request: Request): boolean => {
-    const asked = new URL(request.url).searchParams.get('sap-client') ?? request.headers.get('sap-client') ?? client
+    const asked =
+      new URL(request.url).searchParams.get('sap-client') ?? request.headers.get('sap-client') ?? client
     return asked === client
   }
 
@@ -105,7 +107,12 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
     http.post('*/oauth/token', async ({ request }) => {
       const form = new URLSearchParams(await request.text())
       const [id, secret] = clientCredentials(request, form)
-      if (options.oauth === undefined || id !== options.oauth.clientId || secret !== options.oauth.clientSecret || form.get('grant_type') !== 'client_credentials') {
+      if (
+        options.oauth === undefined ||
+        id !== options.oauth.clientId ||
+        secret !== options.oauth.clientSecret ||
+        form.get('grant_type') !== 'client_credentials'
+      ) {
         return HttpResponse.json({ error: 'invalid_client' }, { status: 401 })
       }
       const token = randomUUID()
@@ -126,22 +133,29 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
         const sim: SimRequest = {
           method: request.method.toUpperCase(),
           url,
-          headers: Object.fromEntries([...request.headers].map(([name, value]) => [name.toLowerCase(), value])),
+          headers: Object.fromEntries(
+            [...request.headers].map(([name, value]) => [name.toLowerCase(), value]),
+          ),
           body: request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text(),
         }
         const base = `${url.origin}${found.root}`
         const fetchToken = sim.headers['x-csrf-token']?.toLowerCase() === 'fetch'
-        if (sim.method === 'HEAD' && options.csrfHeadNotAllowed === true) return toResponse({ status: 405, headers: {}, body: '' })
+        if (sim.method === 'HEAD' && options.csrfHeadNotAllowed === true)
+          return toResponse({ status: 405, headers: {}, body: '' })
         const refusal = csrf.check(sim)
         if (refusal !== undefined) return toResponse(refusal)
         const run = (inner: SimRequest, resource: string): SimResponse => {
           const notJson = requireJson(inner, resource)
-          if (notJson !== undefined) return errorResponse(notJson, found.service.definition.name, found.service.definition.version)
+          if (notJson !== undefined)
+            return errorResponse(notJson, found.service.definition.name, found.service.definition.version)
           return handleOData(found.service, inner, resource, base, { maxPageSize })
         }
         let answer: SimResponse
         if (found.resource === '$batch') {
-          answer = sim.method === 'POST' ? handleBatch(found.service, sim, base, run) : run({ ...sim, method: 'PUT' }, '')
+          answer =
+            sim.method === 'POST'
+              ? handleBatch(found.service, sim, base, run)
+              : run({ ...sim, method: 'PUT' }, '')
         } else {
           answer = run(sim.method === 'HEAD' ? { ...sim, method: 'GET' } : sim, found.resource)
         }
@@ -164,7 +178,8 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
     servicePaths: Object.fromEntries(SERVICES.map((definition) => [definition.name, definition.path])),
     service(name: string): SimService {
       const service = services.get(name)
-      if (service === undefined) throw new Error(`sapSimulator: no service ${name}; it has ${[...services.keys()].join(', ')}`)
+      if (service === undefined)
+        throw new Error(`sapSimulator: no service ${name}; it has ${[...services.keys()].join(', ')}`)
       return service
     },
     expireSessions: () => csrf.expire(),
@@ -182,15 +197,19 @@ function locate(services: ReadonlyMap<string, SimService>, url: URL): Located | 
   const path = url.pathname
   for (const service of services.values()) {
     const root = service.definition.path
-    const versioned = new RegExp(`^${escape(root)}(;v=\\d{4})?(?=/|$)`).exec(path)
+    const versioned = new RegExp(`^${escapeRegExp(root)}(;v=\\d{4})?(?=/|$)`).exec(path)
     if (versioned === null) continue
     const rootPath = versioned[0]
-    return { service, root: rootPath, resource: decodeURIComponent(path.slice(rootPath.length).replace(/^\//, '')) }
+    return {
+      service,
+      root: rootPath,
+      resource: decodeURIComponent(path.slice(rootPath.length).replace(/^\//, '')),
+    }
   }
   return undefined
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
@@ -213,7 +232,10 @@ function toResponse(answer: SimResponse, client?: string): Response {
   const headers = new Headers(answer.headers)
   // The client comes back in the `sap-usercontext` cookie (seen in mocks, sheet §3.2).
   if (client !== undefined) headers.append('set-cookie', `sap-usercontext=sap-client=${client}; path=/`)
-  return new HttpResponse(answer.status === 204 || answer.body === '' ? null : answer.body, { status: answer.status, headers })
+  return new HttpResponse(answer.status === 204 || answer.body === '' ? null : answer.body, {
+    status: answer.status,
+    headers,
+  })
 }
 
 // Gateway's logon failure is an HTML page, not OData (UNVERIFIED wording and realm).

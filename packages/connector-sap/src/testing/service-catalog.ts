@@ -54,7 +54,9 @@ const str = (name: string, maxLength: number) => p(name, 'Edm.String', { maxLeng
 const date = (name: string) => p(name, 'Edm.DateTime', { displayFormat: 'Date', precision: 0 })
 const dec = (name: string, precision: number, scale: number) => p(name, 'Edm.Decimal', { precision, scale })
 
-const set = (fields: Omit<SimEntitySet, 'creatable' | 'updatable' | 'deletable' | 'navigation'> & Partial<SimEntitySet>): SimEntitySet => ({
+const set = (
+  fields: Omit<SimEntitySet, 'creatable' | 'updatable' | 'deletable' | 'navigation'> & Partial<SimEntitySet>,
+): SimEntitySet => ({
   creatable: true,
   updatable: true,
   deletable: true,
@@ -87,7 +89,12 @@ export const BUSINESS_PARTNER_SERVICE: SimServiceDefinition = {
         p('LastChangeTime', 'Edm.Time', { precision: 0 }),
       ],
       navigation: [
-        { name: 'to_BusinessPartnerAddress', target: 'A_BusinessPartnerAddress', many: true, on: { BusinessPartner: 'BusinessPartner' } },
+        {
+          name: 'to_BusinessPartnerAddress',
+          target: 'A_BusinessPartnerAddress',
+          many: true,
+          on: { BusinessPartner: 'BusinessPartner' },
+        },
         { name: 'to_Customer', target: 'A_Customer', many: false, on: { Customer: 'BusinessPartner' } },
       ],
       keyNumbering: { property: 'BusinessPartner', start: 1_000_000 },
@@ -96,7 +103,14 @@ export const BUSINESS_PARTNER_SERVICE: SimServiceDefinition = {
       name: 'A_BusinessPartnerAddress',
       typeName: 'A_BusinessPartnerAddressType',
       keys: ['BusinessPartner', 'AddressID'],
-      properties: [str('BusinessPartner', 10), str('AddressID', 10), str('CityName', 40), str('PostalCode', 10), str('StreetName', 60), str('Country', 3)],
+      properties: [
+        str('BusinessPartner', 10),
+        str('AddressID', 10),
+        str('CityName', 40),
+        str('PostalCode', 10),
+        str('StreetName', 60),
+        str('Country', 3),
+      ],
       keyNumbering: { property: 'AddressID', start: 1 },
     }),
     set({
@@ -143,7 +157,9 @@ export const SALES_ORDER_SERVICE: SimServiceDefinition = {
         str('TransactionCurrency', 5),
         str('OverallSDProcessStatus', 1),
       ],
-      navigation: [{ name: 'to_Item', target: 'A_SalesOrderItem', many: true, on: { SalesOrder: 'SalesOrder' } }],
+      navigation: [
+        { name: 'to_Item', target: 'A_SalesOrderItem', many: true, on: { SalesOrder: 'SalesOrder' } },
+      ],
       keyNumbering: { property: 'SalesOrder', start: 4711 },
     }),
     set({
@@ -222,7 +238,12 @@ export const SALES_ORDER_V4_SERVICE: SimServiceDefinition = {
       name: 'SalesOrderItem',
       typeName: 'SalesOrderItemType',
       keys: ['SalesOrder', 'SalesOrderItem'],
-      properties: [str('SalesOrder', 10), str('SalesOrderItem', 6), str('Product', 40), dec('RequestedQuantity', 15, 3)],
+      properties: [
+        str('SalesOrder', 10),
+        str('SalesOrderItem', 6),
+        str('Product', 40),
+        dec('RequestedQuantity', 15, 3),
+      ],
       keyNumbering: { property: 'SalesOrderItem', start: 10 },
     }),
   ],

@@ -23,7 +23,13 @@ export function wantsJson(request: SimRequest): boolean {
 }
 
 /** A JSON answer with Gateway's headers (sheet §1.3). */
-export function jsonResponse(status: number, body: unknown, version: 'v2' | 'v4', extra: Record<string, string> = {}, ieee754 = false): SimResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  version: 'v2' | 'v4',
+  extra: Record<string, string> = {},
+  ieee754 = false,
+): SimResponse {
   return {
     status,
     headers: {
@@ -31,7 +37,9 @@ export function jsonResponse(status: number, body: unknown, version: 'v2' | 'v4'
         version === 'v2'
           ? 'application/json; charset=utf-8'
           : `application/json;odata.metadata=minimal${ieee754 ? ';IEEE754Compatible=true' : ''};charset=utf-8`,
-      ...(version === 'v2' ? { dataserviceversion: status >= 400 ? '1.0' : '2.0' } : { 'odata-version': '4.0' }),
+      ...(version === 'v2'
+        ? { dataserviceversion: status >= 400 ? '1.0' : '2.0' }
+        : { 'odata-version': '4.0' }),
       'cache-control': 'no-store, no-cache',
       ...extra,
     },
@@ -50,14 +58,21 @@ export function errorResponse(fault: ODataFault, service: string, version: 'v2' 
             code: fault.code,
             message: { lang: 'en', value: fault.message },
             innererror: {
-              application: { component_id: '', service_namespace: '/SAP/', service_id: service, service_version: '0001' },
+              application: {
+                component_id: '',
+                service_namespace: '/SAP/',
+                service_id: service,
+                service_version: '0001',
+              },
               transactionid: transaction,
               timestamp,
               Error_Resolution: {
                 SAP_Transaction: 'Run transaction /IWFND/ERROR_LOG on SAP Gateway hub system',
                 SAP_Note: 'See SAP Note 1797736 for error analysis',
               },
-              errordetails: [{ code: fault.code, message: fault.message, propertyref: '', severity: 'error', target: '' }],
+              errordetails: [
+                { code: fault.code, message: fault.message, propertyref: '', severity: 'error', target: '' },
+              ],
             },
           },
         }
@@ -65,9 +80,15 @@ export function errorResponse(fault: ODataFault, service: string, version: 'v2' 
           error: {
             code: fault.code,
             message: fault.message,
-            '@SAP__common.ExceptionCategory': fault.status < 500 ? 'Client_Error' : 'Provider_Application_Error',
+            '@SAP__common.ExceptionCategory':
+              fault.status < 500 ? 'Client_Error' : 'Provider_Application_Error',
             details: [],
-            innererror: { ErrorDetails: { '@SAP__common.TransactionId': transaction, '@SAP__common.Timestamp': timestamp } },
+            innererror: {
+              ErrorDetails: {
+                '@SAP__common.TransactionId': transaction,
+                '@SAP__common.Timestamp': timestamp,
+              },
+            },
           },
         }
   return jsonResponse(fault.status, body, version, fault.headers)

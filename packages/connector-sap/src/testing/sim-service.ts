@@ -1,4 +1,4 @@
-import type { ODataLiteral, FilterNode } from './filter-parser.js'
+import type { FilterNode, ODataLiteral } from './filter-parser.js'
 import type { SimEntitySet, SimProperty, SimServiceDefinition } from './service-catalog.js'
 import { readValue, type SimRecord } from './sim-values.js'
 
@@ -57,7 +57,8 @@ export class SimService {
     for (const input of records) {
       const record = this.#kept(set, input, true)
       // An ETag needs its source: a seed without one was last changed now.
-      if (set.concurrency !== undefined && typeof record[set.concurrency] !== 'number') record[set.concurrency] = this.now()
+      if (set.concurrency !== undefined && typeof record[set.concurrency] !== 'number')
+        record[set.concurrency] = this.now()
       rows.set(keyOf(set, record), record)
     }
     this.#highest.delete(setName)
@@ -72,12 +73,17 @@ export class SimService {
     }
     const key = set.keys.map((name) => String(literalValue(named.get(name) as ODataLiteral))).join('\u0000')
     const record = this.#rows(setName).get(key)
-    if (record === undefined) throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${set.typeName}'`)
+    if (record === undefined)
+      throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${set.typeName}'`)
     return record
   }
 
   /** The records linked to `source` through navigation property `nav`. */
-  navigate(setName: string, source: SimRecord, nav: string): { set: SimEntitySet; records: SimRecord[]; many: boolean } {
+  navigate(
+    setName: string,
+    source: SimRecord,
+    nav: string,
+  ): { set: SimEntitySet; records: SimRecord[]; many: boolean } {
     const link = this.set(setName).navigation.find((candidate) => candidate.name === nav)
     if (link === undefined) throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${nav}'`)
     const records = this.records(link.target).filter((record) =>
@@ -87,10 +93,17 @@ export class SimService {
   }
 
   /** The records that satisfy `filter`, ordered by `orderBy`. */
-  query(setName: string, filter: FilterNode | undefined, orderBy: ReadonlyArray<{ property: string; descending: boolean }>): SimRecord[] {
+  query(
+    setName: string,
+    filter: FilterNode | undefined,
+    orderBy: ReadonlyArray<{ property: string; descending: boolean }>,
+  ): SimRecord[] {
     const set = this.set(setName)
     for (const { property } of orderBy) property && propertyOf(set, property)
-    const rows = filter === undefined ? this.records(setName) : this.records(setName).filter((record) => truthy(evaluate(filter, record, set)))
+    const rows =
+      filter === undefined
+        ? this.records(setName)
+        : this.records(setName).filter((record) => truthy(evaluate(filter, record, set)))
     if (orderBy.length > 0) {
       rows.sort((a, b) => {
         for (const { property, descending } of orderBy) {
@@ -108,15 +121,21 @@ export class SimService {
    * numbers a missing key, stamps change fields, and refuses unknown properties and sets that are
    * not creatable.
    */
-  create(setName: string, payload: Record<string, unknown>, parent?: { set: string; record: SimRecord; nav: string }): SimRecord {
+  create(
+    setName: string,
+    payload: Record<string, unknown>,
+    parent?: { set: string; record: SimRecord; nav: string },
+  ): SimRecord {
     const set = this.set(setName)
-    if (!set.creatable) throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Create is not allowed for entity set '${setName}'`)
+    if (!set.creatable)
+      throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Create is not allowed for entity set '${setName}'`)
     const children: Array<[string, Record<string, unknown>[]]> = []
     const fields: Record<string, unknown> = {}
     for (const [name, value] of Object.entries(payload)) {
       const nav = set.navigation.find((candidate) => candidate.name === name)
       if (nav !== undefined) {
-        if (!Array.isArray(value)) throw new ODataFault(400, INVALID, `Deep insert of '${name}' expects an array`)
+        if (!Array.isArray(value))
+          throw new ODataFault(400, INVALID, `Deep insert of '${name}' expects an array`)
         children.push([name, value as Record<string, unknown>[]])
       } else fields[name] = value
     }
@@ -126,11 +145,21 @@ export class SimService {
     }
     const record = this.#kept(set, fields, false)
     const numbering = set.keyNumbering
-    if (numbering !== undefined && (record[numbering.property] === undefined || record[numbering.property] === null || record[numbering.property] === '')) {
+    if (
+      numbering !== undefined &&
+      (record[numbering.property] === undefined ||
+        record[numbering.property] === null ||
+        record[numbering.property] === '')
+    ) {
       record[numbering.property] = this.#nextNumber(set, record, numbering)
     }
     const known = this.#highest.get(set.name)
-    if (numbering !== undefined && set.keys.length === 1 && known !== undefined && Number(record[numbering.property]) > known) {
+    if (
+      numbering !== undefined &&
+      set.keys.length === 1 &&
+      known !== undefined &&
+      Number(record[numbering.property]) > known
+    ) {
       this.#highest.set(set.name, Number(record[numbering.property]))
     }
     for (const key of set.keys) {
@@ -140,7 +169,12 @@ export class SimService {
     this.#stamp(set, record, true)
     const rows = this.#rows(setName)
     const key = keyOf(set, record)
-    if (rows.has(key)) throw new ODataFault(400, '/IWBEP/CM_MGW_RT/025', `Entity '${set.typeName}' with this key already exists`)
+    if (rows.has(key))
+      throw new ODataFault(
+        400,
+        '/IWBEP/CM_MGW_RT/025',
+        `Entity '${set.typeName}' with this key already exists`,
+      )
     rows.set(key, record)
     this.#journal?.push(() => rows.delete(key))
     for (const [nav, items] of children) {
@@ -153,17 +187,21 @@ export class SimService {
   /** Applies a partial (or, with `replace`, a whole) update; keys cannot change. */
   update(setName: string, record: SimRecord, payload: Record<string, unknown>, replace: boolean): void {
     const set = this.set(setName)
-    if (!set.updatable) throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Update is not allowed for entity set '${setName}'`)
+    if (!set.updatable)
+      throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Update is not allowed for entity set '${setName}'`)
     const changes = this.#kept(set, payload, false)
     for (const key of set.keys) {
-      if (key in changes && changes[key] !== record[key]) throw new ODataFault(400, INVALID, `Key property '${key}' cannot be changed`)
+      if (key in changes && changes[key] !== record[key])
+        throw new ODataFault(400, INVALID, `Key property '${key}' cannot be changed`)
     }
     const before = { ...record }
     this.#journal?.push(() => {
       for (const name of Object.keys(record)) delete record[name]
       Object.assign(record, before)
     })
-    if (replace) for (const property of set.properties) if (!set.keys.includes(property.name)) record[property.name] = null
+    if (replace)
+      for (const property of set.properties)
+        if (!set.keys.includes(property.name)) record[property.name] = null
     Object.assign(record, changes)
     this.#stamp(set, record, false)
   }
@@ -171,7 +209,8 @@ export class SimService {
   /** Deletes a record. */
   delete(setName: string, record: SimRecord): void {
     const set = this.set(setName)
-    if (!set.deletable) throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Delete is not allowed for entity set '${setName}'`)
+    if (!set.deletable)
+      throw new ODataFault(405, '/IWBEP/CM_MGW_RT/001', `Delete is not allowed for entity set '${setName}'`)
     const rows = this.#rows(setName)
     const key = keyOf(set, record)
     rows.delete(key)
@@ -197,7 +236,8 @@ export class SimService {
 
   #rows(setName: string): Map<string, SimRecord> {
     const rows = this.#data.get(setName)
-    if (rows === undefined) throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${setName}'`)
+    if (rows === undefined)
+      throw new ODataFault(404, NOT_FOUND, `Resource not found for segment '${setName}'`)
     return rows
   }
 
@@ -211,26 +251,51 @@ export class SimService {
         throw new ODataFault(400, INVALID, `Property '${name}' is invalid for entity type '${set.typeName}'`)
       }
       const read = readValue(value, property)
-      if (!read.ok) throw new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', `Invalid value for property '${name}' (${property.type})`)
-      if (property.maxLength !== undefined && typeof read.value === 'string' && read.value.length > property.maxLength) {
-        throw new ODataFault(400, INVALID, `Value for property '${name}' is longer than ${property.maxLength}`)
+      if (!read.ok)
+        throw new ODataFault(
+          400,
+          '/IWCOR/CX_OD_PARSE_ERROR',
+          `Invalid value for property '${name}' (${property.type})`,
+        )
+      if (
+        property.maxLength !== undefined &&
+        typeof read.value === 'string' &&
+        read.value.length > property.maxLength
+      ) {
+        throw new ODataFault(
+          400,
+          INVALID,
+          `Value for property '${name}' is longer than ${property.maxLength}`,
+        )
       }
       record[name] = read.value
     }
     return record
   }
 
-  #nextNumber(set: SimEntitySet, record: SimRecord, numbering: NonNullable<SimEntitySet['keyNumbering']>): string {
+  #nextNumber(
+    set: SimEntitySet,
+    record: SimRecord,
+    numbering: NonNullable<SimEntitySet['keyNumbering']>,
+  ): string {
     if (set.keys.length === 1) {
       // A single key is numbered from the highest one yet, kept as it goes: sets can hold 50k records.
-      const highest = this.#highest.get(set.name) ?? this.records(set.name).reduce((max, other) => Math.max(max, Number(other[numbering.property]) || 0), numbering.start - 1)
+      const highest =
+        this.#highest.get(set.name) ??
+        this.records(set.name).reduce(
+          (max, other) => Math.max(max, Number(other[numbering.property]) || 0),
+          numbering.start - 1,
+        )
       this.#highest.set(set.name, highest + 1)
       return String(highest + 1)
     }
     const siblings = this.records(set.name).filter((other) =>
       set.keys.filter((key) => key !== numbering.property).every((key) => other[key] === record[key]),
     )
-    const highest = siblings.reduce((max, other) => Math.max(max, Number(other[numbering.property]) || 0), numbering.start - 10)
+    const highest = siblings.reduce(
+      (max, other) => Math.max(max, Number(other[numbering.property]) || 0),
+      numbering.start - 10,
+    )
     return String(highest + 10)
   }
 
@@ -248,7 +313,8 @@ export class SimService {
       const seconds = Math.floor((now - day) / 1000)
       record.LastChangeTime = `PT${String(Math.floor(seconds / 3600)).padStart(2, '0')}H${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}M${String(seconds % 60).padStart(2, '0')}S`
     }
-    if (created && has('CreationDate') && (record.CreationDate === undefined || record.CreationDate === null)) record.CreationDate = day
+    if (created && has('CreationDate') && (record.CreationDate === undefined || record.CreationDate === null))
+      record.CreationDate = day
   }
 }
 
@@ -259,7 +325,12 @@ export function keyOf(set: SimEntitySet, record: SimRecord): string {
 
 function propertyOf(set: SimEntitySet, name: string): SimProperty {
   const property = set.properties.find((candidate) => candidate.name === name)
-  if (property === undefined) throw new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', `Property '${name}' not found in type '${set.typeName}'`)
+  if (property === undefined)
+    throw new ODataFault(
+      400,
+      '/IWCOR/CX_OD_PARSE_ERROR',
+      `Property '${name}' not found in type '${set.typeName}'`,
+    )
   return property
 }
 
@@ -285,7 +356,12 @@ function evaluate(node: FilterNode, record: SimRecord, set: SimEntitySet): unkno
     case 'literal':
       return node.literal.kind === 'number' ? node.literal.value : literalValue(node.literal)
     case 'property': {
-      if (node.path.includes('/')) throw new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', 'Navigation paths in $filter are not supported by the simulator')
+      if (node.path.includes('/'))
+        throw new ODataFault(
+          400,
+          '/IWCOR/CX_OD_PARSE_ERROR',
+          'Navigation paths in $filter are not supported by the simulator',
+        )
       propertyOf(set, node.path)
       return record[node.path] ?? null
     }
@@ -342,11 +418,18 @@ function compare(a: unknown, b: unknown): number {
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -UNORDERED
   if (b === null || b === undefined) return UNORDERED
   if (typeof a === 'boolean' || typeof b === 'boolean') return a === b ? 0 : UNORDERED
-  const numeric = (value: unknown) => (typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : undefined)
+  const numeric = (value: unknown) =>
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)
+        ? Number(value)
+        : undefined
   const x = numeric(a)
   const y = numeric(b)
-  if (x !== undefined && y !== undefined && (typeof a === 'number' || typeof b === 'number')) return x === y ? 0 : x < y ? -1 : 1
-  const s = String(a).toLowerCase() === String(b).toLowerCase() && /^[0-9a-f-]{36}$/i.test(String(a)) ? 0 : undefined
+  if (x !== undefined && y !== undefined && (typeof a === 'number' || typeof b === 'number'))
+    return x === y ? 0 : x < y ? -1 : 1
+  const s =
+    String(a).toLowerCase() === String(b).toLowerCase() && /^[0-9a-f-]{36}$/i.test(String(a)) ? 0 : undefined
   if (s === 0) return 0
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0
 }
