@@ -61,7 +61,11 @@ describe('mapSapError', () => {
   })
 
   it('maps 412 to a conflict carrying the current ETag', () => {
-    const error = answer(412, { error: { code: '/IWBEP/CM_MGW_RT/016', message: { lang: 'en', value: 'Stale' } } }, { etag: 'W/"x"' })
+    const error = answer(
+      412,
+      { error: { code: '/IWBEP/CM_MGW_RT/016', message: { lang: 'en', value: 'Stale' } } },
+      { etag: 'W/"x"' },
+    )
     expect(error).toBeInstanceOf(ConflictError)
     expect(error).toMatchObject({ code: 'CONFLICT', details: { currentEtag: 'W/"x"' } })
   })
@@ -75,6 +79,10 @@ describe('mapSapError', () => {
       <faultcode>soap-env:Client</faultcode><faultstring xml:lang="en">MATERIAL_NOT_FOUND</faultstring>
       <detail><rfc:Z_GET_STOCK.Exception xmlns:rfc="urn:sap-com:document:sap:rfc:functions"><Name>MATERIAL_NOT_FOUND</Name>
       <Text>Material FG-999 does not exist</Text></rfc:Z_GET_STOCK.Exception></detail></soap-env:Fault></soap-env:Body></soap-env:Envelope>`
-    expect(answer(500, fault)).toMatchObject({ code: 'SOAP_FAULT', systemCode: 'MATERIAL_NOT_FOUND', message: 'SAP SOAP fault: Material FG-999 does not exist' })
+    expect(answer(500, fault)).toMatchObject({
+      code: 'SOAP_FAULT',
+      systemCode: 'MATERIAL_NOT_FOUND',
+      message: 'SAP SOAP fault: Material FG-999 does not exist',
+    })
   })
 })

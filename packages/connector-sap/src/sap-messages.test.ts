@@ -3,8 +3,16 @@ import { sapMessages } from './sap-messages.js'
 
 describe('sapMessages', () => {
   it('reads the V2 sap-message object with its details', () => {
-    const header = JSON.stringify({ code: 'MIGO/012', message: 'Material document posted', severity: 'info', details: [{ code: '', message: 'Check the date', severity: 'warning' }] })
-    expect(sapMessages({ 'sap-message': header })).toEqual(['info MIGO/012: Material document posted', 'warning: Check the date'])
+    const header = JSON.stringify({
+      code: 'MIGO/012',
+      message: 'Material document posted',
+      severity: 'info',
+      details: [{ code: '', message: 'Check the date', severity: 'warning' }],
+    })
+    expect(sapMessages({ 'sap-message': header })).toEqual([
+      'info MIGO/012: Material document posted',
+      'warning: Check the date',
+    ])
   })
 
   it('reads the V4 sap-messages array with numeric severities', () => {

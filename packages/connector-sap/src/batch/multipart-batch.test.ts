@@ -47,12 +47,30 @@ describe('parseMultipartBatch', () => {
   it('reads retrieve parts, changesets and a failed changeset as one error part', () => {
     const groups = parseMultipartBatch(ANSWER.join('\r\n'), 'multipart/mixed; boundary=srvB')
     expect(groups).toEqual([
-      [{ status: 200, headers: { 'content-type': 'application/json', dataserviceversion: '2.0' }, body: { d: { SalesOrder: '4711' } } }],
       [
-        { status: 201, headers: { 'content-type': 'application/json', location: "https://host/A_SalesOrder('4712')" }, body: { d: { SalesOrder: '4712' } } },
+        {
+          status: 200,
+          headers: { 'content-type': 'application/json', dataserviceversion: '2.0' },
+          body: { d: { SalesOrder: '4711' } },
+        },
+      ],
+      [
+        {
+          status: 201,
+          headers: { 'content-type': 'application/json', location: "https://host/A_SalesOrder('4712')" },
+          body: { d: { SalesOrder: '4712' } },
+        },
         { status: 204, headers: {}, body: undefined },
       ],
-      [{ status: 400, headers: { 'content-type': 'application/json', dataserviceversion: '1.0' }, body: { error: { code: 'ZSD/014', message: { lang: 'en', value: 'Sold-to party 99999 does not exist' } } } }],
+      [
+        {
+          status: 400,
+          headers: { 'content-type': 'application/json', dataserviceversion: '1.0' },
+          body: {
+            error: { code: 'ZSD/014', message: { lang: 'en', value: 'Sold-to party 99999 does not exist' } },
+          },
+        },
+      ],
     ])
   })
 
@@ -62,21 +80,44 @@ describe('parseMultipartBatch', () => {
   })
 
   it('refuses an answer without a boundary', () => {
-    expect(() => parseMultipartBatch('x', 'multipart/mixed')).toThrow(expect.objectContaining({ code: 'MALFORMED_RESPONSE' }))
+    expect(() => parseMultipartBatch('x', 'multipart/mixed')).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_RESPONSE' }),
+    )
   })
 })
 
 describe('buildMultipartBatch', () => {
   it('writes changesets with Content-IDs, CRLF line ends and one-line JSON bodies', () => {
     const { body, contentType } = buildMultipartBatch([
-      { kind: 'single', part: { contentId: '1', method: 'GET', url: "A_SalesOrder('4711')", headers: { accept: 'application/json' } } },
-      { kind: 'changeset', parts: [{ contentId: '2', method: 'POST', url: 'A_SalesOrder', headers: { 'content-type': 'application/json' }, body: { A: 'x\ny' } }] },
+      {
+        kind: 'single',
+        part: {
+          contentId: '1',
+          method: 'GET',
+          url: "A_SalesOrder('4711')",
+          headers: { accept: 'application/json' },
+        },
+      },
+      {
+        kind: 'changeset',
+        parts: [
+          {
+            contentId: '2',
+            method: 'POST',
+            url: 'A_SalesOrder',
+            headers: { 'content-type': 'application/json' },
+            body: { A: 'x\ny' },
+          },
+        ],
+      },
     ])
     const boundary = /boundary=(\S+)/.exec(contentType)?.[1] as string
     expect(boundary).toMatch(/^batch_[0-9a-f-]{36}$/)
     expect(body).not.toMatch(/[^\r]\n/)
     expect(body).toContain("GET A_SalesOrder('4711') HTTP/1.1\r\naccept: application/json\r\n")
-    expect(body).toContain('Content-ID: 2\r\n\r\nPOST A_SalesOrder HTTP/1.1\r\ncontent-type: application/json\r\n\r\n{"A":"x\\ny"}\r\n--changeset_')
+    expect(body).toContain(
+      'Content-ID: 2\r\n\r\nPOST A_SalesOrder HTTP/1.1\r\ncontent-type: application/json\r\n\r\n{"A":"x\\ny"}\r\n--changeset_',
+    )
     expect(body.endsWith(`--${boundary}--\r\n`)).toBe(true)
   })
 })

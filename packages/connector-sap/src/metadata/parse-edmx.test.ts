@@ -28,19 +28,36 @@ describe('parseEdmx', () => {
     const metadata = parseEdmx(V2)
     const set = metadata.entitySets.get('A_SalesOrder')
     expect(metadata.version).toBe('v2')
-    expect(set).toMatchObject({ keys: ['SalesOrder'], navigation: ['to_Item'], creatable: true, deletable: false, concurrency: ['LastChangeDateTime'] })
-    expect(set?.properties.get('CreationDate')).toEqual({ name: 'CreationDate', type: 'Edm.DateTime', nullable: true, displayFormat: 'Date' })
+    expect(set).toMatchObject({
+      keys: ['SalesOrder'],
+      navigation: ['to_Item'],
+      creatable: true,
+      deletable: false,
+      concurrency: ['LastChangeDateTime'],
+    })
+    expect(set?.properties.get('CreationDate')).toEqual({
+      name: 'CreationDate',
+      type: 'Edm.DateTime',
+      nullable: true,
+      displayFormat: 'Date',
+    })
     expect(set?.properties.get('TotalNetAmount')?.type).toBe('Edm.Decimal')
   })
 
   it('reads a V4 document with OptimisticConcurrency in out-of-line annotations', () => {
     const metadata = parseEdmx(writeEdmx(SALES_ORDER_V4_SERVICE))
     expect(metadata.version).toBe('v4')
-    expect(metadata.entitySets.get('SalesOrder')).toMatchObject({ keys: ['SalesOrder'], navigation: ['_Item'], concurrency: ['LastChangeDateTime'] })
+    expect(metadata.entitySets.get('SalesOrder')).toMatchObject({
+      keys: ['SalesOrder'],
+      navigation: ['_Item'],
+      concurrency: ['LastChangeDateTime'],
+    })
     expect(metadata.entitySets.get('SalesOrderItem')?.keys).toEqual(['SalesOrder', 'SalesOrderItem'])
   })
 
   it('refuses a document that is not EDMX', () => {
-    expect(() => parseEdmx('<html><body>Logon</body></html>')).toThrow(expect.objectContaining({ code: 'MALFORMED_RESPONSE' }))
+    expect(() => parseEdmx('<html><body>Logon</body></html>')).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_RESPONSE' }),
+    )
   })
 })

@@ -3,11 +3,15 @@ import { bindFilter, buildFilter } from './odata-filter.js'
 
 describe('buildFilter', () => {
   it('maps the portable operators to OData V2', () => {
-    expect(buildFilter({ A: { gt: 1, gte: 2, lt: 3, lte: 4, ne: 'x' }, B: null }, 'v2')).toBe("A gt 1 and A ge 2 and A lt 3 and A le 4 and A ne 'x' and B eq null")
+    expect(buildFilter({ A: { gt: 1, gte: 2, lt: 3, lte: 4, ne: 'x' }, B: null }, 'v2')).toBe(
+      "A gt 1 and A ge 2 and A lt 3 and A le 4 and A ne 'x' and B eq null",
+    )
   })
 
   it('expands in and notIn into or / and chains', () => {
-    expect(buildFilter({ A: { in: ['x', 'y'] }, B: { notIn: [1, 2] } }, 'v2')).toBe("(A eq 'x' or A eq 'y') and (B ne 1 and B ne 2)")
+    expect(buildFilter({ A: { in: ['x', 'y'] }, B: { notIn: [1, 2] } }, 'v2')).toBe(
+      "(A eq 'x' or A eq 'y') and (B ne 1 and B ne 2)",
+    )
   })
 
   it('writes contains as substringof with the needle first in V2, and contains() in V4', () => {
@@ -19,11 +23,15 @@ describe('buildFilter', () => {
     expect(buildFilter({ Name: { like: 'Ab%' } }, 'v2')).toBe("startswith(Name,'Ab')")
     expect(buildFilter({ Name: { like: '%Ab' } }, 'v2')).toBe("endswith(Name,'Ab')")
     expect(buildFilter({ Name: { like: '%Ab%' } }, 'v2')).toBe("substringof('Ab',Name)")
-    expect(() => buildFilter({ Name: { like: 'A%b' } }, 'v2')).toThrow(expect.objectContaining({ code: 'NOT_SUPPORTED' }))
+    expect(() => buildFilter({ Name: { like: 'A%b' } }, 'v2')).toThrow(
+      expect.objectContaining({ code: 'NOT_SUPPORTED' }),
+    )
   })
 
   it('refuses a field that is not a property path', () => {
-    expect(() => buildFilter({ 'A eq 1 or B': 1 }, 'v2')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }))
+    expect(() => buildFilter({ 'A eq 1 or B': 1 }, 'v2')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    )
   })
 
   it('is undefined without conditions', () => {
@@ -33,10 +41,14 @@ describe('buildFilter', () => {
 
 describe('bindFilter', () => {
   it('binds parameters as literals and leaves quoted text alone', () => {
-    expect(bindFilter({ text: "A eq :a and B eq ':b'", params: { a: "it's" } }, 'v2')).toBe("A eq 'it''s' and B eq ':b'")
+    expect(bindFilter({ text: "A eq :a and B eq ':b'", params: { a: "it's" } }, 'v2')).toBe(
+      "A eq 'it''s' and B eq ':b'",
+    )
   })
 
   it('refuses a parameter that is missing', () => {
-    expect(() => bindFilter({ text: 'A eq :a' }, 'v2')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }))
+    expect(() => bindFilter({ text: 'A eq :a' }, 'v2')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    )
   })
 })
