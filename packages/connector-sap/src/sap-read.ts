@@ -5,7 +5,7 @@ import { keyPredicate, propertyName, propertyPath } from './odata/odata-literal.
 import { fromWire } from './odata/wire-values.js'
 import { entitySet, jsonHeaders, type SapContext } from './sap-context.js'
 import { MAX_PAGE_SIZE } from './sap-options.js'
-import { readCollection, readEntity, rememberEtag, toFields } from './sap-responses.js'
+import { rawEtag, readCollection, readEntity, rememberEtag, toFields } from './sap-responses.js'
 
 /** A portable query plus OData's `$expand` (navigation paths, nested with `/`). */
 export interface SapQuery extends Query {
@@ -117,14 +117,7 @@ export function typed(
   set: EntitySetInfo | undefined,
 ): EntityRecord {
   const record = fromWire(toFields(raw), set, ctx.options.openEnd)
-  const metadata = raw.__metadata as { etag?: unknown } | undefined
-  const etag =
-    typeof metadata?.etag === 'string'
-      ? metadata.etag
-      : typeof raw['@odata.etag'] === 'string'
-        ? raw['@odata.etag']
-        : headerEtag
-  rememberEtag(record, etag as string | undefined)
+  rememberEtag(record, rawEtag(raw) ?? headerEtag)
   return record
 }
 

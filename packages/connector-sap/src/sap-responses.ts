@@ -3,19 +3,21 @@ import { z } from 'zod'
 import type { ODataVersion } from './metadata/service-metadata.js'
 
 const entity = z.record(z.string(), z.unknown())
+// Pages hold up to 5,000 entities: each is checked to be an object, its fields are read by `$metadata`.
+const entities = z.array(z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an entity object'))
 
 const v2Entity = z.object({
   d: z.union([z.object({ results: entity }).transform(({ results }) => results), entity]),
 })
 const v2Collection = z.object({
   d: z.object({
-    results: z.array(entity),
+    results: entities,
     __next: z.string().optional(),
     __count: z.string().regex(/^\d+$/).optional(),
   }),
 })
 const v4Collection = z.object({
-  value: z.array(entity),
+  value: entities,
   '@odata.nextLink': z.string().optional(),
   '@odata.count': z.union([z.number(), z.string().regex(/^\d+$/)]).optional(),
 })

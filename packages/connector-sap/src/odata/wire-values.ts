@@ -27,18 +27,21 @@ const cache = new Map<OpenEnd, Readonly<Record<string, Converter<unknown>>>>()
  * (`/Date(ms)/`, `/Date(ms+0000)/` or ISO), the 9999-12-31 sentinel per `openEnd`, Edm.Time `PT…` as
  * `"13:20:05"`, Guid lower-case, Double/Single as numbers. Properties `$metadata` does not declare
  * (navigation, annotations) pass through. A value of the wrong shape is a `MALFORMED_RESPONSE`
- * naming the entity set and property.
+ * naming the entity set and property. Types `raw` in place and returns it.
  */
 export function fromWire(raw: EntityRecord, set: EntitySetInfo | undefined, openEnd: OpenEnd): EntityRecord {
   if (set === undefined) return raw
-  const byType = cache.get(openEnd) ?? readers(openEnd)
-  cache.set(openEnd, byType)
-  const record: EntityRecord = {}
-  for (const [name, value] of Object.entries(raw)) {
-    const property = set.properties.get(name)
-    record[name] = property === undefined ? value : readValue(value, property, set, byType)
+  let byType = cache.get(openEnd)
+  if (byType === undefined) {
+    byType = readers(openEnd)
+    cache.set(openEnd, byType)
   }
-  return record
+  // `raw` is the connector's own copy (from `toFields`), so it is typed in place.
+  for (const name in raw) {
+    const property = set.properties.get(name)
+    if (property !== undefined) raw[name] = readValue(raw[name], property, set, byType)
+  }
+  return raw
 }
 
 function readValue(
