@@ -209,4 +209,27 @@ describe('sap reads (V2, in-process simulator)', () => {
     await erp.get('A_BusinessPartner', '1000000')
     expect(requests.filter((request) => request.includes('$metadata'))).toHaveLength(1)
   })
+
+  it('logs the sap-message texts that come with a read', async () => {
+    const warnings: unknown[] = []
+    const logger = {
+      debug() {},
+      info() {},
+      error() {},
+      warn: (object: Record<string, unknown>) => warnings.push(object.messages),
+    }
+    const { erp, sim } = setUp({ entitySets: { A_BusinessPartner: partners(1) } }, { logger })
+    await erp.metadata()
+    sim.faults.next({
+      match: { path: '*A_BusinessPartner*' },
+      status: 200,
+      headers: {
+        'content-type': 'application/json',
+        'sap-message': JSON.stringify({ code: 'BP/1', message: 'Partner is blocked', severity: 'warning' }),
+      },
+      body: { d: { BusinessPartner: '1000000' } },
+    })
+    expect(await erp.get('A_BusinessPartner', '1000000')).toEqual({ BusinessPartner: '1000000' })
+    expect(warnings).toEqual([['warning BP/1: Partner is blocked']])
+  })
 })

@@ -1,9 +1,17 @@
-import { type EntityRecord, isJunctionError, type Query, type RecordId, TransportError } from '@junction/core'
+import {
+  type EntityRecord,
+  isJunctionError,
+  type JunctionResponse,
+  type Query,
+  type RecordId,
+  TransportError,
+} from '@junction/core'
 import type { EntitySetInfo } from './metadata/service-metadata.js'
 import { bindFilter, buildFilter } from './odata/odata-filter.js'
 import { keyPredicate, propertyName, propertyPath } from './odata/odata-literal.js'
 import { fromWire } from './odata/wire-values.js'
 import { entitySet, jsonHeaders, type SapContext } from './sap-context.js'
+import { sapMessages } from './sap-messages.js'
 import { MAX_PAGE_SIZE } from './sap-options.js'
 import { rawEtag, readCollection, readEntity, rememberEtag, toFields } from './sap-responses.js'
 
@@ -26,6 +34,7 @@ export async function getEntity(
       headers: jsonHeaders(version),
     })
     const { raw, etag } = readEntity(response, version)
+    logMessages(ctx, response)
     return typed(ctx, raw, etag, set)
   } catch (error) {
     if (isJunctionError(error, 'NOT_FOUND')) return undefined
@@ -60,6 +69,7 @@ export async function* queryEntities(
     let served = 0
     for (;;) {
       const page = readCollection(response, ctx.state.version)
+      logMessages(ctx, response)
       for (const raw of page.results.slice(0, top - served)) {
         served++
         remaining--
@@ -107,6 +117,16 @@ export function queryOptions(ctx: SapContext, q: SapQuery, set: EntitySetInfo | 
       ?.map(({ field, direction }) => `${propertyPath(field)} ${direction ?? 'asc'}`)
       .join(','),
   }
+}
+
+// Reads return records, which have no room for messages: SAP's business messages on a read go to the log.
+function logMessages(ctx: SapContext, response: JunctionResponse): void {
+  const messages = sapMessages(response.headers)
+  if (messages.length > 0)
+    ctx.logger.warn(
+      { system: 'sap', operation: ctx.operation.name, entity: ctx.operation.entity, messages },
+      'sap-message on a read',
+    )
 }
 
 /** A raw entity as typed fields, its ETag remembered for `etagOf`. */

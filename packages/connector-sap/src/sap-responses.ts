@@ -4,7 +4,12 @@ import type { ODataVersion } from './metadata/service-metadata.js'
 
 const entity = z.record(z.string(), z.unknown())
 // Pages hold up to 5,000 entities: each is checked to be an object, its fields are read by `$metadata`.
-const entities = z.array(z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an entity object'))
+const entities = z.array(
+  z.custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'expected an entity object',
+  ),
+)
 
 const v2Entity = z.object({
   d: z.union([z.object({ results: entity }).transform(({ results }) => results), entity]),

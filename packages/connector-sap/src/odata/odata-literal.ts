@@ -184,7 +184,9 @@ function durationText(value: Exclude<QueryLiteral, null>, type: string): string 
 }
 
 function mismatch(value: unknown, type: string): ValidationError {
-  const shown = typeof value === 'string' ? 'this text' : value instanceof Date ? 'this date' : String(value)
+  // The value itself stays out of the message: it may be anything a caller put in a query.
+  const shown =
+    typeof value === 'string' ? 'this text' : value instanceof Date ? 'this date' : `this ${typeof value}`
   return invalid(`${shown} is not a valid ${type} value`)
 }
 
