@@ -52,10 +52,16 @@ const connector = () =>
     breaker: false,
   })
 
-async function readWithConnector(): Promise<{ ms: number; records: number; rssGrowthMb: number }> {
+async function readWithConnector(): Promise<{
+  ms: number
+  records: number
+  rssGrowthMb: number
+  retainedMb: number
+}> {
   const erp = connector()
   global.gc?.()
   const rssBefore = process.memoryUsage().rss
+  const heapBefore = process.memoryUsage().heapUsed
   let peak = rssBefore
   const begin = performance.now()
   let records = 0
@@ -65,7 +71,10 @@ async function readWithConnector(): Promise<{ ms: number; records: number; rssGr
   }
   const ms = performance.now() - begin
   await erp.close()
-  return { ms, records, rssGrowthMb: (peak - rssBefore) / 2 ** 20 }
+  // What the read left behind once garbage is collected: records are streamed, so about nothing.
+  global.gc?.()
+  const retainedMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20
+  return { ms, records, rssGrowthMb: (peak - rssBefore) / 2 ** 20, retainedMb }
 }
 
 async function readRaw(): Promise<{ ms: number; records: number }> {
@@ -84,7 +93,7 @@ async function readRaw(): Promise<{ ms: number; records: number }> {
   return { ms: performance.now() - begin, records }
 }
 
-const reads: Array<{ ours: number; raw: number; rss: number }> = []
+const reads: Array<{ ours: number; raw: number; rss: number; retained: number }> = []
 for (let round = 0; round < ROUNDS; round++) {
   const first = round % 2 === 0
   const raw1 = first ? await readRaw() : undefined
@@ -92,9 +101,14 @@ for (let round = 0; round < ROUNDS; round++) {
   const raw = raw1 ?? (await readRaw())
   if (ours.records !== PARTNERS || raw.records !== PARTNERS)
     throw new Error(`read ${ours.records} / ${raw.records} of ${PARTNERS}`)
-  reads.push({ ours: (PARTNERS / ours.ms) * 1000, raw: (PARTNERS / raw.ms) * 1000, rss: ours.rssGrowthMb })
+  reads.push({
+    ours: (PARTNERS / ours.ms) * 1000,
+    raw: (PARTNERS / raw.ms) * 1000,
+    rss: ours.rssGrowthMb,
+    retained: ours.retainedMb,
+  })
   console.error(
-    `read round ${round + 1}: connector ${Math.round(reads.at(-1)?.ours ?? 0)} rec/s, raw ${Math.round(reads.at(-1)?.raw ?? 0)} rec/s, RSS +${ours.rssGrowthMb.toFixed(1)} MB`,
+    `read round ${round + 1}: connector ${Math.round(reads.at(-1)?.ours ?? 0)} rec/s, raw ${Math.round(reads.at(-1)?.raw ?? 0)} rec/s, peak RSS +${ours.rssGrowthMb.toFixed(1)} MB, heap retained ${ours.retainedMb.toFixed(1)} MB`,
   )
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
@@ -162,6 +176,7 @@ console.log(
     read_raw_records_per_s: Math.round(rawRead),
     read_ratio: Number((connectorRead / rawRead).toFixed(2)),
     read_rss_growth_mb: Number(median(reads.map((read) => read.rss)).toFixed(1)),
+    read_heap_retained_mb: Number(median(reads.map((read) => read.retained)).toFixed(1)),
     create_single_calls: single.calls,
     create_single_ms: Math.round(single.ms),
     create_batch_calls: batched.calls,
