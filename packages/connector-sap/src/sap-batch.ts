@@ -22,9 +22,11 @@ import { createdId, warnings } from './sap-write-outcome.js'
 // `$1` or `$1/to_Item`: an entity created earlier in the same changeset (sheet §4.1).
 const CONTENT_ID_REFERENCE = /^\$(\d+)(?:\/([A-Za-z_][A-Za-z0-9_]*))?$/
 
+type PlannedOperation = Exclude<BatchOperation, { op: 'upsert' }>
+
 interface Planned {
   index: number
-  operation: BatchOperation
+  operation: PlannedOperation
   part: BatchPart
   set: EntitySetInfo | undefined
 }
@@ -76,11 +78,7 @@ export async function runBatch(
   return results
 }
 
-async function plan(
-  ctx: SapContext,
-  operation: Exclude<BatchOperation, { op: 'upsert' }>,
-  index: number,
-): Promise<Planned> {
+async function plan(ctx: SapContext, operation: PlannedOperation, index: number): Promise<Planned> {
   const version = ctx.state.version
   const contentId = String(index + 1)
   const reference = operation.op === 'create' ? CONTENT_ID_REFERENCE.exec(operation.entity) : null
@@ -134,30 +132,25 @@ async function sendChunk(
   chunk: readonly Planned[],
   atomic: boolean,
 ): Promise<BatchResult[]> {
-  const groups: BatchGroup[] = []
+  // One member list per top-level part: a get alone, each write alone, or all writes together when atomic.
   const members: Planned[][] = []
   let shared: Planned[] | undefined
   for (const item of chunk) {
-    if (item.operation.op === 'get') {
-      groups.push({ kind: 'single', part: item.part })
+    if (item.operation.op === 'get' || !atomic) {
       members.push([item])
-    } else if (atomic) {
-      if (shared === undefined) {
-        shared = []
-        members.push(shared)
-        groups.push({ kind: 'changeset', parts: [] })
-      }
-      shared.push(item)
+    } else if (shared === undefined) {
+      shared = [item]
+      members.push(shared)
     } else {
-      groups.push({ kind: 'changeset', parts: [item.part] })
-      members.push([item])
+      shared.push(item)
     }
   }
-  // The one shared changeset, filled now that every write is known.
-  for (const [position, group] of groups.entries()) {
-    if (group.kind === 'changeset')
-      groups[position] = { kind: 'changeset', parts: (members[position] ?? []).map((item) => item.part) }
-  }
+  const groups: BatchGroup[] = members.map((items) => {
+    const first = items[0] as Planned
+    return first.operation.op === 'get'
+      ? { kind: 'single', part: first.part }
+      : { kind: 'changeset', parts: items.map((item) => item.part) }
+  })
   const json = ctx.state.version === 'v4' && ctx.options.v4BatchFormat === 'json'
   const onlyReads = chunk.every((item) => item.operation.op === 'get')
   let answers: readonly (readonly BatchPartResponse[])[]
@@ -250,8 +243,8 @@ function outcome(
       return { ok: true, index, id: createdId(ctx, response, set), ...warnings(answer) }
     case 'update':
       return { ok: true, index, id: keyText(operation.update.id), ...warnings(answer) }
-    default:
-      return { ok: true, index, id: keyText((operation as { id: string }).id), ...warnings(answer) }
+    case 'delete':
+      return { ok: true, index, id: keyText(operation.id), ...warnings(answer) }
   }
 }
 

@@ -1,10 +1,5 @@
-import {
-  type Handler,
-  headerValue,
-  isJunctionError,
-  type JunctionRequest,
-  type ResponseHeaders,
-} from '@junction/core'
+import { type Handler, headerValue, isJunctionError, type JunctionRequest } from '@junction/core'
+import { cookieHeader } from './cookie-header.js'
 
 /** A CSRF token and the session cookies it is bound to (sheet §3.2). */
 export interface CsrfToken {
@@ -65,12 +60,4 @@ export class CsrfSession {
     }
     return { token: headerValue(response.headers, 'x-csrf-token'), cookie: cookieHeader(response.headers) }
   }
-}
-
-// Every cookie received is replayed, whatever its name (sheet §3.2 rule 4), as `a=1; b=2`.
-function cookieHeader(headers: ResponseHeaders): string | undefined {
-  const setCookie = headers['set-cookie']
-  const list = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie]
-  const pairs = list.map((cookie) => cookie.split(';')[0]?.trim() ?? '').filter((pair) => pair.includes('='))
-  return pairs.length === 0 ? undefined : pairs.join('; ')
 }

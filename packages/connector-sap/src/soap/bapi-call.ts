@@ -1,4 +1,5 @@
 import { JunctionError, type JunctionResponse, TransportError, ValidationError } from '@junction/core'
+import { cookieHeader } from '../csrf/cookie-header.js'
 import type { SapContext } from '../sap-context.js'
 import { fromXmlTree, functionElement, type RfcStructure, toXmlTree } from './rfc-values.js'
 import { RFC_NAMESPACE, SOAP_NAMESPACE, soapBuilder, soapParser } from './soap-xml.js'
@@ -57,7 +58,7 @@ export async function callBapi(
   const result = readResult(first.body, element)
   const failed = result.messages.filter((message) => message.type === 'E' || message.type === 'A')
   if (options.commit === true) {
-    const session = cookies(first)
+    const session = cookieHeader(first.headers)
     if (failed.length > 0) await send(ctx, 'BAPI_TRANSACTION_ROLLBACK', {}, session, false)
     else {
       const commit = await send(ctx, 'BAPI_TRANSACTION_COMMIT', { WAIT: 'X' }, session, false)
@@ -143,13 +144,6 @@ function bapiError(
     systemCode: `${first.id}/${first.number}`,
     details: { messages },
   })
-}
-
-function cookies(response: JunctionResponse): string | undefined {
-  const setCookie = response.headers['set-cookie']
-  const list = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie]
-  const pairs = list.map((cookie) => cookie.split(';')[0] ?? '').filter((pair) => pair.includes('='))
-  return pairs.length === 0 ? undefined : pairs.join('; ')
 }
 
 function malformed(element: string, problem: string): TransportError {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { XMLBuilder, XMLParser } from 'fast-xml-parser'
+import { fromXmlTree, type RfcStructure, toXmlTree } from '../soap/rfc-values.js'
 import type { SimService } from './sim-service.js'
 
 /** A function module the SOAP endpoint runs: import parameters in, export/tables parameters out. */
@@ -89,7 +90,7 @@ export class SoapEndpoint {
           text: `Function module ${name} does not exist`,
         }),
       }
-    const result = run(plain(call[1]) as Record<string, unknown>, session)
+    const result = run(fromXmlTree(call[1]) as Record<string, unknown>, session)
     return {
       status: 200,
       headers,
@@ -100,7 +101,7 @@ export class SoapEndpoint {
           'soap-env:Body': {
             [`rfc:${call[0]}.Response`]: {
               '@xmlns:rfc': 'urn:sap-com:document:sap:rfc:functions',
-              ...xmlTree(result),
+              ...toXmlTree(result as RfcStructure),
             },
           },
         },
@@ -186,31 +187,6 @@ function bapiret(type: string, id: string, number: string, message: string): Rec
     FIELD: '',
     SYSTEM: 'SIMCLNT100',
   }
-}
-
-function plain(node: unknown): unknown {
-  if (typeof node !== 'object' || node === null) return node ?? ''
-  const entries = Object.entries(node as Record<string, unknown>)
-  if (entries.length === 1 && entries[0]?.[0] === 'item') {
-    const items = entries[0][1]
-    return (Array.isArray(items) ? items : [items]).map(plain)
-  }
-  return Object.fromEntries(entries.map(([key, value]) => [key, plain(value)]))
-}
-
-function xmlTree(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [
-      key,
-      Array.isArray(item)
-        ? item.length === 0
-          ? ''
-          : { item: item.map((row) => xmlTree(row as Record<string, unknown>)) }
-        : typeof item === 'object' && item !== null
-          ? xmlTree(item as Record<string, unknown>)
-          : item,
-    ]),
-  )
 }
 
 function fault(code: string, text: string, exception: { name: string; text: string } | undefined): string {
