@@ -1,5 +1,3 @@
-/** The SAP connector factory and its type. */
-
 /** EDMX parsing (V2 and V4). */
 export { parseEdmx } from './metadata/parse-edmx.js'
 /** Parsed `$metadata`. */
@@ -11,8 +9,9 @@ export type {
 } from './metadata/service-metadata.js'
 /** The `$filter` builder for a portable `where`, and the raw-filter binder (the escape hatch). */
 export { bindFilter, buildFilter } from './odata/odata-filter.js'
-/** The OData literal escaper and the `$filter` builders every key and filter goes through. */
+/** The OData literal escaper and the key-predicate builder every key and filter value goes through. */
 export { keyPredicate, type LiteralContext, odataLiteral } from './odata/odata-literal.js'
+/** The SAP connector factory and its type. */
 export { type SapConnector, sap } from './sap-connector.js'
 /** Maps SAP Gateway error bodies, CSRF refusals, 412/428, SOAP faults and quota faults to typed errors. */
 export { mapSapError } from './sap-errors.js'
@@ -24,6 +23,7 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type SapOptions } from './sap-options
 export type { SapQuery } from './sap-read.js'
 /** The ETag of a record the connector read, for `RecordUpdate.etag`. */
 export { etagOf } from './sap-responses.js'
-/** BAPI calls over SOAP-RFC: options, results and parameter values. */
+/** BAPI calls over SOAP-RFC: options, results and messages. */
 export type { BapiCallOptions, BapiMessage, BapiResult } from './soap/bapi-call.js'
+/** RFC parameter values: scalars, structures and tables. */
 export type { RfcStructure, RfcValue } from './soap/rfc-values.js'

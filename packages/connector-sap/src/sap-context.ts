@@ -36,7 +36,10 @@ export async function entitySet(ctx: SapContext, name: string): Promise<EntitySe
   return (await serviceMetadata(ctx)).entitySets.get(name)
 }
 
-/** Headers every JSON call carries; V4 asks for Int64 and Decimal as strings, so they stay exact. */
+/**
+ * Headers every JSON call carries. V4 asks for Int64 and Decimal as strings (`IEEE754Compatible=true`),
+ * so they stay exact; SAP's default number format is UNVERIFIED, and numbers are read either way.
+ */
 export function jsonHeaders(version: ODataVersion): Record<string, string> {
   return version === 'v4'
     ? { accept: 'application/json;IEEE754Compatible=true' }

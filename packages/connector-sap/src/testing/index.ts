@@ -1,7 +1,6 @@
-/** The SAP system simulator (OData V2/V4, CSRF, ETags, `$batch`, SOAP-RFC) and its fault preset. */
-
 /** The `$filter` parser the simulator evaluates. */
 export { type FilterNode, type ODataLiteral, ODataSyntaxError, parseFilter } from './filter-parser.js'
+/** The SAP system simulator (OData V2/V4, CSRF, ETags, `$batch`, SOAP-RFC) and its fault preset. */
 export {
   quotaViolationFault,
   type SapSimulator,
