@@ -232,4 +232,13 @@ describe('sap reads (V2, in-process simulator)', () => {
     expect(await erp.get('A_BusinessPartner', '1000000')).toEqual({ BusinessPartner: '1000000' })
     expect(warnings).toEqual([['warning BP/1: Partner is blocked']])
   })
+
+  it('reads without $metadata when told to, leaving values as the wire carries them', async () => {
+    const { erp, requests } = setUp(
+      { entitySets: { A_BusinessPartner: [{ ...partners(1)[0], CreationDate: '/Date(1705276800000)/' }] } },
+      { metadata: false },
+    )
+    expect((await erp.get('A_BusinessPartner', '1000000'))?.CreationDate).toBe('/Date(1705276800000)/')
+    expect(requests.some((request) => request.includes('$metadata'))).toBe(false)
+  })
 })

@@ -97,7 +97,8 @@ export function rawEtag(raw: EntityRecord): string | undefined {
  */
 export function toFields(raw: Readonly<Record<string, unknown>>): EntityRecord {
   const record: EntityRecord = {}
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name in raw) {
+    const value = raw[name]
     if (name === '__metadata' || name.startsWith('@odata.') || isDeferred(value)) continue
     record[name] = expanded(value)
   }

@@ -109,4 +109,11 @@ describe('sap OData V4 (in-process simulator)', () => {
       { ok: true, id: '8007' },
     ])
   })
+
+  it('reads changes by LastChangeDateTime with a bare V4 literal', async () => {
+    const { erp, requests } = setUp({ entitySets: { SalesOrder: orders } }, V4)
+    const changes = await collect(erp.changes('SalesOrder', { since: new Date('2024-03-01T05:00:00Z') }))
+    expect(changes.map((change) => change.id)).toEqual(['8005', '8006'])
+    expect(requests.at(-1)).toContain('LastChangeDateTime ge 2024-03-01T04:55:00Z')
+  })
 })
