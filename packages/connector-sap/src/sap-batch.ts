@@ -7,6 +7,7 @@ import {
   JunctionError,
   type JunctionRequest,
   type JunctionResponse,
+  TransportError,
 } from '@junction/core'
 import type { BatchGroup, BatchPart, BatchPartResponse } from './batch/batch-types.js'
 import { buildJsonBatch, parseJsonBatch } from './batch/json-batch.js'
@@ -17,6 +18,7 @@ import { toWire } from './odata/wire-values.js'
 import { entitySet, type SapContext } from './sap-context.js'
 import { mapSapError } from './sap-errors.js'
 import { typed } from './sap-read.js'
+import { readEntity } from './sap-responses.js'
 import { createdId, warnings } from './sap-write-outcome.js'
 
 // `$1` or `$1/to_Item`: an entity created earlier in the same changeset (sheet §4.1).
@@ -178,12 +180,7 @@ async function sendChunk(
     answers = parseMultipartBatch(response.body, headerValue(response.headers, 'content-type') ?? '')
   }
   if (answers.length !== groups.length) {
-    throw new JunctionError({
-      code: 'MALFORMED_RESPONSE',
-      message: `sap: $batch answered ${answers.length} parts for ${groups.length}`,
-      system: 'sap',
-      operation: 'batch',
-    })
+    throw malformed(`$batch answered ${answers.length} parts for ${groups.length}`)
   }
   return members.flatMap((items, position) => {
     const answer = answers[position] ?? []
@@ -201,15 +198,7 @@ function outcome(
 ): BatchResult {
   const { index, operation, set } = item
   if (answer === undefined) {
-    return {
-      ok: false,
-      index,
-      error: new JunctionError({
-        code: 'MALFORMED_RESPONSE',
-        message: 'sap: $batch part missing',
-        system: 'sap',
-      }),
-    }
+    return { ok: false, index, error: malformed('a $batch changeset answered fewer parts than it holds') }
   }
   const response: JunctionResponse = {
     status: answer.status,
@@ -229,13 +218,12 @@ function outcome(
   }
   switch (operation.op) {
     case 'get': {
-      const body = answer.body as Record<string, unknown>
-      const raw = (ctx.state.version === 'v2' ? body?.d : body) as Record<string, unknown>
+      const { raw, etag } = readEntity(response, ctx.state.version)
       return {
         ok: true,
         index,
         id: keyText(operation.id),
-        record: typed(ctx, raw, headerValue(answer.headers, 'etag'), set),
+        record: typed(ctx, raw, etag, set),
         ...warnings(answer),
       }
     }
@@ -251,4 +239,13 @@ function outcome(
 // Only the URL of the batch call is kept for errors: its path says where the failure happened.
 function requestOf(response: JunctionResponse): JunctionRequest {
   return { method: 'POST', url: response.url.split('?')[0] ?? response.url, headers: {} }
+}
+
+function malformed(problem: string): TransportError {
+  return new TransportError({
+    code: 'MALFORMED_RESPONSE',
+    message: `sap: ${problem}`,
+    system: 'sap',
+    operation: 'batch',
+  })
 }

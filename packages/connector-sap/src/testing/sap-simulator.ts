@@ -7,7 +7,7 @@ import { CsrfGuard } from './csrf-guard.js'
 import { handleOData, requireJson } from './odata-endpoint.js'
 import { SERVICES, type SimServiceDefinition } from './service-catalog.js'
 import { errorResponse, type SimRequest, type SimResponse } from './sim-http.js'
-import { SimService } from './sim-service.js'
+import { ODataFault, SimService } from './sim-service.js'
 import { type SimFunction, SoapEndpoint } from './soap-endpoint.js'
 
 /** What the simulated system holds, whom it lets in, and how it behaves. */
@@ -155,7 +155,11 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
           answer =
             sim.method === 'POST'
               ? handleBatch(found.service, sim, base, run)
-              : run({ ...sim, method: 'PUT' }, '')
+              : errorResponse(
+                  new ODataFault(405, '/IWBEP/CM_MGW_RT/002', '$batch accepts POST only'),
+                  found.service.definition.name,
+                  found.service.definition.version,
+                )
         } else {
           answer = run(sim.method === 'HEAD' ? { ...sim, method: 'GET' } : sim, found.resource)
         }
