@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Fault } from '@junction/core/testing'
 import { createSimulator, type Simulator } from '@junction/core/testing'
-import { HttpResponse, http } from 'msw'
+import { type HttpHandler, HttpResponse, http } from 'msw'
 import { handleBatch } from './batch-endpoint.js'
 import { CsrfGuard } from './csrf-guard.js'
 import { handleOData, requireJson } from './odata-endpoint.js'
@@ -103,22 +103,8 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
     return asked === client
   }
 
-  const handlers = [
-    http.post('*/oauth/token', async ({ request }) => {
-      const form = new URLSearchParams(await request.text())
-      const [id, secret] = clientCredentials(request, form)
-      if (
-        options.oauth === undefined ||
-        id !== options.oauth.clientId ||
-        secret !== options.oauth.clientSecret ||
-        form.get('grant_type') !== 'client_credentials'
-      ) {
-        return HttpResponse.json({ error: 'invalid_client' }, { status: 401 })
-      }
-      const token = randomUUID()
-      tokens.add(token)
-      return HttpResponse.json({ access_token: token, token_type: 'bearer', expires_in: 3600 })
-    }),
+  const oauth = options.oauth
+  const handlers: HttpHandler[] = [
     http.post('*/sap/bc/soap/rfc', async ({ request }) => {
       if (!authorized(request) || !clientOk(request)) return unauthorized(client)
       const answer = soap.handle(await request.text(), request.headers.get('cookie') ?? undefined)
@@ -174,6 +160,26 @@ export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
       },
     ),
   ]
+
+  // The token endpoint exists only when OAuth is configured, so it never shadows another system's.
+  if (oauth !== undefined) {
+    handlers.unshift(
+      http.post('*/oauth/token', async ({ request }) => {
+        const form = new URLSearchParams(await request.text())
+        const [id, secret] = clientCredentials(request, form)
+        if (
+          id !== oauth.clientId ||
+          secret !== oauth.clientSecret ||
+          form.get('grant_type') !== 'client_credentials'
+        ) {
+          return HttpResponse.json({ error: 'invalid_client' }, { status: 401 })
+        }
+        const token = randomUUID()
+        tokens.add(token)
+        return HttpResponse.json({ access_token: token, token_type: 'bearer', expires_in: 3600 })
+      }),
+    )
+  }
 
   // Object.assign keeps the base's lazy `dispatcher` getter, which a spread would call.
   return Object.assign(createSimulator({ handlers }), {
