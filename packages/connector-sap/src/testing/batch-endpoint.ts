@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { splitHttpMessage, splitParts } from '../batch/multipart-batch.js'
+import { ODataFault } from './sim-fault.js'
 import { errorResponse, jsonResponse, type SimRequest, type SimResponse } from './sim-http.js'
-import { ODataFault, type SimService } from './sim-service.js'
+import type { SimService } from './sim-service.js'
 
 /** Runs one sub-request against the service; `resource` is the decoded path below the service root. */
 export type SubRequestRunner = (request: SimRequest, resource: string) => SimResponse

@@ -9,7 +9,9 @@ export {
 } from './sap-simulator.js'
 /** The simulated services' definitions (entity sets, keys, types, flags). */
 export { SERVICES, type SimEntitySet, type SimServiceDefinition } from './service-catalog.js'
-/** The in-memory data of one simulated service, and the OData error it raises. */
-export { ODataFault, SimService } from './sim-service.js'
+/** The OData error the simulated services answer with. */
+export { ODataFault } from './sim-fault.js'
+/** The in-memory data of one simulated service. */
+export { SimService } from './sim-service.js'
 /** A SOAP-RFC function module of the simulator. */
 export type { SimFunction, SoapSession } from './soap-endpoint.js'

@@ -1,8 +1,9 @@
 import { writeEdmx } from './edmx-writer.js'
 import { type FilterNode, ODataSyntaxError, parseFilter, parseKeyPredicate } from './filter-parser.js'
 import type { SimEntitySet } from './service-catalog.js'
+import { ODataFault } from './sim-fault.js'
 import { errorResponse, jsonResponse, type SimRequest, type SimResponse, wantsJson } from './sim-http.js'
-import { ODataFault, type SimService } from './sim-service.js'
+import type { SimService } from './sim-service.js'
 import { etagFor, type SimRecord, writeValue } from './sim-values.js'
 
 /** How the endpoint pages and what it announces on writes. */

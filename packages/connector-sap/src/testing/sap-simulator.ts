@@ -6,8 +6,9 @@ import { handleBatch } from './batch-endpoint.js'
 import { CsrfGuard } from './csrf-guard.js'
 import { handleOData, requireJson } from './odata-endpoint.js'
 import { SERVICES, type SimServiceDefinition } from './service-catalog.js'
+import { ODataFault } from './sim-fault.js'
 import { errorResponse, type SimRequest, type SimResponse } from './sim-http.js'
-import { ODataFault, SimService } from './sim-service.js'
+import { SimService } from './sim-service.js'
 import { type SimFunction, SoapEndpoint } from './soap-endpoint.js'
 
 /** What the simulated system holds, whom it lets in, and how it behaves. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ODataFault } from './sim-service.js'
+import type { ODataFault } from './sim-fault.js'
 
 /** A request as the simulator's OData endpoint sees it (from msw, or from inside a `$batch`). */
 export interface SimRequest {
