@@ -8,7 +8,7 @@ export type {
   ServiceMetadata,
 } from './metadata/service-metadata.js'
 /** The `$filter` builder for a portable `where`, and the raw-filter binder (the escape hatch). */
-export { bindFilter, buildFilter } from './odata/odata-filter.js'
+export { bindFilter, buildFilter, type FilterOptions } from './odata/odata-filter.js'
 /** The OData literal escaper and the key-predicate builder every key and filter value goes through. */
 export { keyPredicate, type LiteralContext, odataLiteral } from './odata/odata-literal.js'
 /** The SAP connector factory and its type. */

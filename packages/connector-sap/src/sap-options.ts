@@ -28,6 +28,8 @@ export const sapOptionsShape = {
     .default({
       fetchMethod: 'HEAD',
     }),
+  /** Write boolean filter functions as `substringof(…) eq true` (UNVERIFIED whether SAP needs it; default off). */
+  booleanFunctionsEqTrue: z.boolean().default(false),
   /** V2 partial update: `PATCH` (the SAP Cloud SDK's default) or `MERGE` (SAP Gateway's own). */
   updateMethod: z.enum(['PATCH', 'MERGE']).default('PATCH'),
   /** V4 `$batch` format: multipart (default) or OData 4.01 JSON (UNVERIFIED on SAP Gateway). */

@@ -241,4 +241,16 @@ describe('sap reads (V2, in-process simulator)', () => {
     expect((await erp.get('A_BusinessPartner', '1000000'))?.CreationDate).toBe('/Date(1705276800000)/')
     expect(requests.some((request) => request.includes('$metadata'))).toBe(false)
   })
+
+  it('filters with substringof(…) eq true when configured, which the simulator reads too', async () => {
+    const { erp, requests } = setUp(
+      { entitySets: { A_BusinessPartner: partners(12) } },
+      { booleanFunctionsEqTrue: true },
+    )
+    const found = await collect(
+      erp.query('A_BusinessPartner', { where: { BusinessPartnerFullName: { contains: 'Partner 1' } } }),
+    )
+    expect(found.map((record) => record.BusinessPartner)).toEqual(['1000001', '1000010', '1000011'])
+    expect(requests.at(-1)).toContain("substringof('Partner 1',BusinessPartnerFullName) eq true")
+  })
 })

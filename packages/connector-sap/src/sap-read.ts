@@ -110,7 +110,10 @@ export async function countEntities(ctx: SapContext, entity: string, q: SapQuery
 export function queryOptions(ctx: SapContext, q: SapQuery, set: EntitySetInfo | undefined) {
   const version = ctx.state.version
   return {
-    $filter: q.raw === undefined ? buildFilter(q.where, version, set) : bindFilter(q.raw, version),
+    $filter:
+      q.raw === undefined
+        ? buildFilter(q.where, version, set, { booleanFunctionsEqTrue: ctx.options.booleanFunctionsEqTrue })
+        : bindFilter(q.raw, version),
     $select: q.select?.map(propertyPath).join(','),
     $expand: q.expand?.map(propertyPath).join(','),
     $orderby: q.orderBy

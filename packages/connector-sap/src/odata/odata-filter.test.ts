@@ -34,6 +34,12 @@ describe('buildFilter', () => {
     )
   })
 
+  it('appends eq true to boolean functions when asked', () => {
+    expect(
+      buildFilter({ Name: { contains: 'x' }, Id: 1 }, 'v2', undefined, { booleanFunctionsEqTrue: true }),
+    ).toBe("substringof('x',Name) eq true and Id eq 1")
+  })
+
   it('is undefined without conditions', () => {
     expect(buildFilter(undefined, 'v2')).toBeUndefined()
   })

@@ -10,6 +10,15 @@ import {
 import type { EntitySetInfo, ODataVersion } from '../metadata/service-metadata.js'
 import { invalid, odataLiteral, propertyPath } from './odata-literal.js'
 
+/** How the builder writes what the sheet leaves open. */
+export interface FilterOptions {
+  /**
+   * Write `substringof(…) eq true` rather than `substringof(…)` (and the same for `startswith` and
+   * `endswith`): whether SAP needs the `eq true` is UNVERIFIED (sheet §1.7); the bare form is the default.
+   */
+  booleanFunctionsEqTrue?: boolean
+}
+
 const COMPARISON: Readonly<Record<string, string>> = {
   eq: 'eq',
   ne: 'ne',
@@ -30,8 +39,12 @@ export function buildFilter(
   where: Readonly<Record<string, FieldCondition>> | undefined,
   version: ODataVersion,
   set?: EntitySetInfo,
+  options: FilterOptions = {},
 ): string | undefined {
-  const parts = whereConditions(where).map((condition) => conditionText(condition, version, set))
+  const parts = whereConditions(where).map((condition) => {
+    const text = conditionText(condition, version, set)
+    return options.booleanFunctionsEqTrue === true && isFunction(condition) ? `${text} eq true` : text
+  })
   return parts.length === 0 ? undefined : parts.join(' and ')
 }
 
@@ -94,4 +107,10 @@ function likeText(condition: Condition, field: string, version: ODataVersion): s
   const [, leading, text = '', trailing] = inner
   if (leading !== '' && trailing !== '') return textFunction('contains', field, text, version)
   return textFunction(leading === '' ? 'startswith' : 'endswith', field, text, version)
+}
+
+function isFunction(condition: Condition): boolean {
+  return (
+    condition.operator === 'contains' || condition.operator === 'startsWith' || condition.operator === 'like'
+  )
 }
