@@ -66,4 +66,38 @@ describe('sap changes (LastChangeDateTime watermarks)', () => {
     const { erp } = setUp()
     await expect(collect(erp.changes('A_Customer'))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
   })
+
+  it('misses nothing when a record changes while the read pages through', async () => {
+    let now = at('2024-03-02T00:00:00Z')
+    const orders = Array.from({ length: 10 }, (_, index) => ({
+      SalesOrder: String(4711 + index),
+      LastChangeDateTime: new Date(at('2024-03-01T00:00:00Z') + index * 60_000),
+    }))
+    const { erp } = setUp(
+      { entitySets: { A_SalesOrder: orders }, now: () => now },
+      { service: 'API_SALES_ORDER_SRV' },
+    )
+    const seen: string[] = []
+    for await (const change of erp.changes('A_SalesOrder', { since: new Date(0), pageSize: 3 })) {
+      seen.push(change.id)
+      if (seen.length === 1) {
+        now += 1
+        await erp.update('A_SalesOrder', [
+          { id: '4711', values: { PurchaseOrderByCustomer: 'moved' }, etag: '*' },
+        ])
+      }
+    }
+    expect(new Set(seen)).toEqual(new Set(orders.map((order) => order.SalesOrder)))
+    expect(seen.filter((id) => id === '4711')).toHaveLength(2)
+  })
+
+  it('pages through more records sharing one change time than fit a page', async () => {
+    const orders = Array.from({ length: 7 }, (_, index) => ({
+      SalesOrder: String(4711 + index),
+      LastChangeDateTime: new Date('2024-03-01T00:00:00Z'),
+    }))
+    const { erp } = setUp({ entitySets: { A_SalesOrder: orders } }, { service: 'API_SALES_ORDER_SRV' })
+    const changes = await collect(erp.changes('A_SalesOrder', { since: new Date(0), pageSize: 3 }))
+    expect(changes.map((change) => change.id)).toEqual(orders.map((order) => order.SalesOrder))
+  })
 })

@@ -2,14 +2,14 @@ import {
   type Change,
   type ChangesOptions,
   type EntityRecord,
-  type QueryLiteral,
   ValidationError,
 } from '@junction/core'
 import { decodeCursor, encodeCursor, Watermark } from './changes/watermark-cursor.js'
 import type { EntitySetInfo } from './metadata/service-metadata.js'
 import { keyText, propertyName } from './odata/odata-literal.js'
 import { entitySet, type SapContext } from './sap-context.js'
-import { queryEntities, type SapQuery } from './sap-read.js'
+import { MAX_PAGE_SIZE } from './sap-options.js'
+import { queryWindow, type SapQuery } from './sap-read.js'
 
 const DAY_MS = 86_400_000
 
@@ -33,44 +33,63 @@ export async function* readChanges(
       ? decodeCursor(options.cursor)
       : { v: 1 as const, at: options.since?.getTime() ?? 0, recent: [] }
   const watermark = new Watermark(start, ctx.options.changesOverlapMs)
-  const from = new Date(Math.max(watermark.from, 0))
-  const keys = set.keys.map((key) => ({ field: key, direction: 'asc' as const }))
-  const query: SapQuery =
-    field === 'LastChangeDateTime'
-      ? {
-          where: { LastChangeDateTime: { gte: from as QueryLiteral } },
-          orderBy: [{ field, direction: 'asc' as const }, ...keys],
-        }
-      : {
-          where: {
-            LastChangeDate: { gte: new Date(Math.floor(from.getTime() / DAY_MS) * DAY_MS) as QueryLiteral },
-          },
-          orderBy: [
-            { field: 'LastChangeDate', direction: 'asc' as const },
-            { field: 'LastChangeTime', direction: 'asc' as const },
-            ...keys,
-          ],
-        }
-  for await (const record of queryEntities(
-    ctx,
-    entity,
-    options.pageSize === undefined ? query : { ...query, pageSize: options.pageSize },
-  )) {
-    const changedAt = changeTime(record, field)
-    if (changedAt === undefined) continue
-    const id = keyText(Object.fromEntries(set.keys.map((key) => [key, String(record[key])])))
-    if (!watermark.see(id, changedAt)) continue
-    yield {
-      kind: 'upsert',
-      id,
-      record,
-      changedAt: new Date(changedAt),
-      cursor: encodeCursor(watermark.cursor()),
+  const pageSize = Math.min(options.pageSize ?? ctx.options.pageSize, MAX_PAGE_SIZE)
+  let from = filterFrom(field, watermark.from)
+  let offset = 0
+  for (;;) {
+    let count = 0
+    let last: number | undefined
+    for await (const record of queryWindow(
+      ctx,
+      entity,
+      windowQuery(field, from, set),
+      set,
+      offset,
+      pageSize,
+    )) {
+      count++
+      const changedAt = changeTime(record, field)
+      if (changedAt === undefined) continue
+      last = changedAt
+      const id = keyText(Object.fromEntries(set.keys.map((key) => [key, String(record[key])])))
+      if (!watermark.see(id, changedAt)) continue
+      yield {
+        kind: 'upsert',
+        id,
+        record,
+        changedAt: new Date(changedAt),
+        cursor: encodeCursor(watermark.cursor()),
+      }
     }
+    if (count < pageSize) return
+    // Keyset paging: the next window starts at the last change time seen, so a record that changes while
+    // the read runs cannot push another out of a `$skip` window. Only a window that made no progress
+    // (all one change time, or one day for partners) moves on by offset; repeats are dropped by the watermark.
+    const next = filterFrom(field, last ?? from)
+    offset = next === from ? offset + count : 0
+    from = next
   }
 }
 
-function watermarkField(set: EntitySetInfo): 'LastChangeDateTime' | 'LastChangeDate' {
+// The lower bound the filter can express: the instant, or for partners its UTC day.
+function filterFrom(field: WatermarkField, ms: number): number {
+  const from = Math.max(ms, 0)
+  return field === 'LastChangeDateTime' ? from : Math.floor(from / DAY_MS) * DAY_MS
+}
+
+function windowQuery(field: WatermarkField, from: number, set: EntitySetInfo): SapQuery {
+  const keys = set.keys.map((key) => ({ field: key, direction: 'asc' as const }))
+  return field === 'LastChangeDateTime'
+    ? { where: { LastChangeDateTime: { gte: new Date(from) } }, orderBy: [{ field }, ...keys] }
+    : {
+        where: { LastChangeDate: { gte: new Date(from) } },
+        orderBy: [{ field: 'LastChangeDate' }, { field: 'LastChangeTime' }, ...keys],
+      }
+}
+
+type WatermarkField = 'LastChangeDateTime' | 'LastChangeDate'
+
+function watermarkField(set: EntitySetInfo): WatermarkField {
   const type = set.properties.get('LastChangeDateTime')?.type
   if (type === 'Edm.DateTimeOffset' || type === 'Edm.DateTime') return 'LastChangeDateTime'
   if (set.properties.has('LastChangeDate') && set.properties.has('LastChangeTime')) return 'LastChangeDate'

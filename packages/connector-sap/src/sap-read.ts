@@ -56,32 +56,50 @@ export async function* queryEntities(
   q: SapQuery,
 ): AsyncIterable<EntityRecord> {
   const set = await entitySet(ctx, propertyName(entity))
-  const options = queryOptions(ctx, q, set)
   const pageSize = Math.min(q.pageSize ?? ctx.options.pageSize, MAX_PAGE_SIZE)
   let remaining = q.limit ?? Number.POSITIVE_INFINITY
   for (let skip = 0; remaining > 0; skip += pageSize) {
     const top = Math.min(pageSize, remaining)
-    let response = await ctx.request({
-      path: entity,
-      query: { ...options, $top: top, $skip: skip === 0 ? undefined : skip },
-      headers: jsonHeaders(ctx.state.version),
-    })
     let served = 0
-    for (;;) {
-      const page = readCollection(response, ctx.state.version)
-      logMessages(ctx, response)
-      for (const raw of page.results.slice(0, top - served)) {
-        served++
-        remaining--
-        yield typed(ctx, raw, undefined, set)
-      }
-      if (page.next === undefined || served >= top) break
-      response = await ctx.request({
-        url: sameOrigin(page.next, response.url, ctx.options.serviceRoot),
-        headers: jsonHeaders(ctx.state.version),
-      })
+    for await (const record of queryWindow(ctx, entity, q, set, skip, top)) {
+      served++
+      remaining--
+      yield record
     }
     if (served < top) return
+  }
+}
+
+/**
+ * One `$top`/`$skip` window of a query, following the server's next links inside it: at most `top`
+ * records, fewer when the set has no more.
+ */
+export async function* queryWindow(
+  ctx: SapContext,
+  entity: string,
+  q: SapQuery,
+  set: EntitySetInfo | undefined,
+  skip: number,
+  top: number,
+): AsyncIterable<EntityRecord> {
+  let response = await ctx.request({
+    path: entity,
+    query: { ...queryOptions(ctx, q, set), $top: top, $skip: skip === 0 ? undefined : skip },
+    headers: jsonHeaders(ctx.state.version),
+  })
+  let served = 0
+  for (;;) {
+    const page = readCollection(response, ctx.state.version)
+    logMessages(ctx, response)
+    for (const raw of page.results.slice(0, top - served)) {
+      served++
+      yield typed(ctx, raw, undefined, set)
+    }
+    if (page.next === undefined || served >= top) return
+    response = await ctx.request({
+      url: sameOrigin(page.next, response.url, ctx.options.serviceRoot),
+      headers: jsonHeaders(ctx.state.version),
+    })
   }
 }
 
