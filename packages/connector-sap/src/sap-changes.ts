@@ -1,9 +1,4 @@
-import {
-  type Change,
-  type ChangesOptions,
-  type EntityRecord,
-  ValidationError,
-} from '@junction/core'
+import { type Change, type ChangesOptions, type EntityRecord, ValidationError } from '@junction/core'
 import { decodeCursor, encodeCursor, Watermark } from './changes/watermark-cursor.js'
 import type { EntitySetInfo } from './metadata/service-metadata.js'
 import { keyText, propertyName } from './odata/odata-literal.js'
