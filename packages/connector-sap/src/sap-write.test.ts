@@ -171,4 +171,24 @@ describe('sap writes (V2, in-process simulator)', () => {
     expect(isJunctionError(error, 'RATE_LIMITED')).toBe(true)
     expect(error).toMatchObject({ systemCode: 'policies.ratelimit.QuotaViolation', retryable: true })
   })
+
+  it('reads the current ETag when a 412 does not carry one', async () => {
+    const { erp, sim } = setUp({ entitySets: { A_SalesOrder: [order] } }, ORDERS)
+    const current = etagOf((await erp.get('A_SalesOrder', '4711')) ?? {})
+    sim.faults.next({
+      match: { method: 'PATCH' },
+      status: 412,
+      headers: { 'content-type': 'application/json' },
+      body: {
+        error: { code: '/IWBEP/CM_MGW_RT/016', message: { lang: 'en', value: 'Precondition failed' } },
+      },
+    })
+    const [result] = await erp.update('A_SalesOrder', [
+      { id: '4711', values: { PurchaseOrderByCustomer: 'X' }, etag: 'W/"old"' },
+    ])
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', systemCode: '/IWBEP/CM_MGW_RT/016', details: { currentEtag: current } },
+    })
+  })
 })

@@ -1,5 +1,6 @@
 import {
   type EntityRecord,
+  isJunctionError,
   type RecordId,
   type RecordUpdate,
   type WriteOptions,
@@ -11,6 +12,7 @@ import { invalid, keyPredicate, keyText, propertyName } from './odata/odata-lite
 import { toWire } from './odata/wire-values.js'
 import { runBatch } from './sap-batch.js'
 import { entitySet, jsonBody, jsonHeaders, type SapContext } from './sap-context.js'
+import { readEntity } from './sap-responses.js'
 import { createdId, warnings } from './sap-write-outcome.js'
 
 /**
@@ -45,7 +47,7 @@ export async function createEntities(
 /**
  * Updates records with PATCH (or MERGE, V2 option), sending `If-Match` with the record's ETag when
  * given (`etagOf(record)` of a record read earlier, or `*` to overwrite). A stale ETag is a
- * `CONFLICT` carrying the current ETag; a missing one on a set that wants it is
+ * `CONFLICT` carrying the current ETag (from the 412's `etag` header, else read once); a missing one on a set that wants it is
  * `PRECONDITION_REQUIRED` (sheet §3.3).
  */
 export async function updateEntities(
@@ -63,16 +65,40 @@ export async function updateEntities(
   const set = await writableSet(ctx, entity, 'updatable')
   const version = ctx.state.version
   return writeEach(updates, async (update) => {
-    const response = await ctx.request({
-      method: version === 'v4' ? 'PATCH' : ctx.options.updateMethod,
-      path: `${entity}${keyPredicate(update.id, version, set)}`,
-      headers: { ...jsonHeaders(version), ...(update.etag === undefined ? {} : { 'if-match': update.etag }) },
-      body: jsonBody(version, toWire(update.values, set, version)),
-      // The same fields set twice leave the same record; with If-Match a replay after a lost answer is a 412.
-      idempotent: true,
-    })
-    return { ok: true, id: keyText(update.id), ...warnings(response) }
+    const path = `${entity}${keyPredicate(update.id, version, set)}`
+    try {
+      const response = await ctx.request({
+        method: version === 'v4' ? 'PATCH' : ctx.options.updateMethod,
+        path,
+        headers: {
+          ...jsonHeaders(version),
+          ...(update.etag === undefined ? {} : { 'if-match': update.etag }),
+        },
+        body: jsonBody(version, toWire(update.values, set, version)),
+        // The same fields set twice leave the same record; with If-Match a replay after a lost answer is a 412.
+        idempotent: true,
+      })
+      return { ok: true, id: keyText(update.id), ...warnings(response) }
+    } catch (error) {
+      throw await withCurrentEtag(ctx, error, path)
+    }
   })
+}
+
+// A 412 without an `etag` header still owes the caller the current version: it is read once.
+async function withCurrentEtag(ctx: SapContext, error: unknown, path: string): Promise<unknown> {
+  if (!isJunctionError(error, 'CONFLICT') || error.status !== 412) return error
+  const details = (error.details ?? {}) as { currentEtag?: string }
+  if (details.currentEtag !== undefined) return error
+  try {
+    const response = await ctx.request({ path, headers: jsonHeaders(ctx.state.version) })
+    return Object.assign(error, {
+      details: { ...details, currentEtag: readEntity(response, ctx.state.version).etag },
+    })
+  } catch {
+    // The conflict is the answer; a failed re-read only leaves its ETag unknown.
+    return error
+  }
 }
 
 /** Deletes records by key (204), or with `allOrNone` in one `$batch` changeset. */
