@@ -47,8 +47,8 @@ export async function createEntities(
 /**
  * Updates records with PATCH (or MERGE, V2 option), sending `If-Match` with the record's ETag when
  * given (`etagOf(record)` of a record read earlier, or `*` to overwrite). A stale ETag is a
- * `CONFLICT` carrying the current ETag (from the 412's `etag` header, else read once); a missing one on a set that wants it is
- * `PRECONDITION_REQUIRED` (sheet §3.3).
+ * `CONFLICT` carrying the current ETag (from the 412's `etag` header, else read once); a missing
+ * one on a set that wants it is `PRECONDITION_REQUIRED` (sheet §3.3).
  */
 export async function updateEntities(
   ctx: SapContext,
