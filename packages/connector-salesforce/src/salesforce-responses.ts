@@ -12,11 +12,70 @@ export const queryPageSchema = z.object({
   records: z.array(record),
 })
 
-/** The answer to a single-record create: `{id, success, errors}` (sheet §2.4). */
+const recordErrorSchema = z
+  .object({
+    statusCode: z.string().optional(),
+    errorCode: z.string().optional(),
+    message: z.string(),
+    fields: z.array(z.string()).optional(),
+  })
+  .loose()
+
+/** A save result: single-record create, upsert (v46+ adds `created`) and each Collections entry (sheet §2.4, §4.4). */
 export const saveResultSchema = z.object({
-  id: z.string().optional(),
+  id: z.string().nullish(),
   success: z.boolean(),
-  errors: z.array(z.object({ message: z.string(), statusCode: z.string().optional() }).loose()).default([]),
+  created: z.boolean().optional(),
+  errors: z.array(recordErrorSchema).default([]),
+})
+
+/** The array sObject Collections answers with, one entry per record in request order. */
+export const saveResultsSchema = z.array(saveResultSchema)
+
+/** `GET sobjects/{name}/describe`, the parts the connector reads. */
+export const describeSchema = z
+  .object({
+    name: z.string(),
+    fields: z.array(
+      z.object({ name: z.string(), type: z.string(), externalId: z.boolean().optional() }).loose(),
+    ),
+  })
+  .loose()
+
+/** `GET limits`: every entry has `Max` and `Remaining` (some nest per-app entries, UNVERIFIED). */
+export const limitsSchema = z.record(z.string(), z.object({ Max: z.number(), Remaining: z.number() }).loose())
+
+/** `GET sobjects/{name}/updated` (sheet §8.5). */
+export const updatedSchema = z.object({ ids: z.array(z.string()), latestDateCovered: z.string() })
+
+/** `GET sobjects/{name}/deleted` (sheet §8.5). */
+export const deletedSchema = z.object({
+  deletedRecords: z.array(z.object({ id: z.string(), deletedDate: z.string() })),
+  earliestDateAvailable: z.string(),
+  latestDateCovered: z.string(),
+})
+
+/** A Bulk API 2.0 job (ingest or query), the fields the connector reads. */
+export const jobInfoSchema = z
+  .object({
+    id: z.string(),
+    state: z.string(),
+    errorMessage: z.string().nullish(),
+    numberRecordsProcessed: z.number().optional(),
+    numberRecordsFailed: z.number().optional(),
+  })
+  .loose()
+
+/** `POST composite`: one entry per subrequest. */
+export const compositeResponseSchema = z.object({
+  compositeResponse: z.array(
+    z.object({
+      body: z.unknown(),
+      httpHeaders: z.record(z.string(), z.string()).default({}),
+      httpStatusCode: z.number(),
+      referenceId: z.string(),
+    }),
+  ),
 })
 
 /** A single record, as `GET sobjects/{entity}/{id}` returns it. */

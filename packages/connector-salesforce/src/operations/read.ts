@@ -1,0 +1,144 @@
+import {
+  ConflictError,
+  type EntityRecord,
+  isJunctionError,
+  type JunctionResponse,
+  ValidationError,
+} from '@junction/core'
+import type { z } from 'zod'
+import { call, type SalesforceContext } from '../salesforce-context.js'
+import { queryPageSchema, readBody, recordSchema, toRecord } from '../salesforce-responses.js'
+import { apiName } from '../soql.js'
+
+// Record ids: 15 characters (case-sensitive) or 18 (with the case-checksum suffix).
+const RECORD_ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/
+
+// `Sforce-Query-Options: batchSize` is honoured between 200 and 2000 (sheet §3.2), and only as a hint.
+const MIN_BATCH_SIZE = 200
+const MAX_BATCH_SIZE = 2000
+
+type QueryPage = z.output<typeof queryPageSchema>
+
+/** How a SOQL read runs: `/queryAll` includes deleted and archived rows. */
+export interface SoqlReadOptions {
+  all?: boolean
+  pageSize?: number | undefined
+  limit?: number | undefined
+}
+
+/**
+ * Every record of a SOQL statement, following `nextRecordsUrl` until `done`. The next page is
+ * requested as soon as a page arrives, so the network and the caller's loop overlap; at most two pages
+ * are held at once, whatever the size of the result.
+ */
+export async function* soqlRecords(
+  ctx: SalesforceContext,
+  soql: string,
+  options: SoqlReadOptions = {},
+): AsyncIterable<EntityRecord> {
+  const headers =
+    options.pageSize === undefined
+      ? undefined
+      : { 'sforce-query-options': `batchSize=${batchSize(options.pageSize)}` }
+  let remaining = options.limit ?? Number.POSITIVE_INFINITY
+  let pending: Promise<JunctionResponse> | undefined = call(ctx, {
+    path: options.all === true ? 'queryAll' : 'query',
+    query: { q: soql },
+    headers,
+  })
+  try {
+    while (pending !== undefined) {
+      const page: QueryPage = readBody(queryPageSchema, await pending)
+      pending =
+        page.done === false && page.nextRecordsUrl !== undefined && remaining > page.records.length
+          ? call(ctx, { path: page.nextRecordsUrl, headers })
+          : undefined
+      for (const record of page.records) {
+        if (remaining <= 0) return
+        remaining--
+        yield toRecord(record)
+      }
+    }
+  } finally {
+    // A caller that stops early leaves the prefetched page unread; its failure is nobody's concern.
+    pending?.catch(() => undefined)
+  }
+}
+
+/** `SELECT COUNT() …`: the count is the answer's `totalSize`. */
+export async function soqlCount(ctx: SalesforceContext, soql: string): Promise<number> {
+  const response = await call(ctx, { path: 'query', query: { q: soql } })
+  return readBody(queryPageSchema, response).totalSize
+}
+
+/** One record by id, optionally only some fields; `undefined` when it does not exist or is deleted. */
+export async function getRecord(
+  ctx: SalesforceContext,
+  entity: string,
+  id: unknown,
+  fields?: readonly string[],
+): Promise<EntityRecord | undefined> {
+  if (typeof id !== 'string' || !RECORD_ID.test(id)) {
+    throw new ValidationError({
+      message: 'salesforce get: id must be a 15- or 18-character record id',
+      system: 'salesforce',
+      operation: 'get',
+      entity,
+    })
+  }
+  return absentOnNotFound(() =>
+    call(ctx, {
+      path: `sobjects/${apiName(entity)}/${id}`,
+      query: fields === undefined ? undefined : { fields: fields.join(',') },
+    }),
+  )
+}
+
+/**
+ * One record by an external-id field; `undefined` when none matches. Several matches (300) are a
+ * `ConflictError` with `systemCode` `MULTIPLE_CHOICES` listing the matching record URLs.
+ */
+export async function getByExternalId(
+  ctx: SalesforceContext,
+  entity: string,
+  field: string,
+  value: string,
+): Promise<EntityRecord | undefined> {
+  if (value === '') throw invalidKey(entity, 'getByExternalId needs a non-empty value')
+  const path = `sobjects/${apiName(entity)}/${apiName(field)}/${encodeURIComponent(value)}`
+  return absentOnNotFound(async () => {
+    const response = await call(ctx, { path })
+    if (response.status === 300) {
+      throw new ConflictError({
+        message: `salesforce: several ${entity} records have this ${field}`,
+        system: 'salesforce',
+        operation: 'getByExternalId',
+        entity,
+        status: 300,
+        systemCode: 'MULTIPLE_CHOICES',
+        details: response.body,
+      })
+    }
+    return response
+  })
+}
+
+async function absentOnNotFound(
+  send: () => Promise<Parameters<typeof readBody>[1]>,
+): Promise<EntityRecord | undefined> {
+  try {
+    return toRecord(readBody(recordSchema, await send()))
+  } catch (error) {
+    // A deleted record answers 404 ENTITY_IS_DELETED, mapped to NOT_FOUND too.
+    if (isJunctionError(error, 'NOT_FOUND')) return undefined
+    throw error
+  }
+}
+
+function invalidKey(entity: string, problem: string): ValidationError {
+  return new ValidationError({ message: `salesforce: ${problem}`, system: 'salesforce', entity })
+}
+
+function batchSize(pageSize: number): number {
+  return Math.min(MAX_BATCH_SIZE, Math.max(MIN_BATCH_SIZE, Math.trunc(pageSize)))
+}
