@@ -64,7 +64,8 @@ describe('salesforce connector (in-process simulator)', () => {
 
     const record = await crm.get('Account', String(stored?.Id))
 
-    expect(record).toEqual({ Id: stored?.Id, Name: 'Acme', Industry: 'Banking' })
+    expect(record).toMatchObject({ Id: stored?.Id, Name: 'Acme', Industry: 'Banking', IsDeleted: false })
+    expect(record).not.toHaveProperty('attributes')
   })
 
   it('returns undefined for a record that does not exist', async () => {

@@ -51,6 +51,57 @@ const DEFAULT_REQUIRED: Readonly<Record<string, readonly string[]>> = {
   Opportunity: ['Name'],
   User: ['Username'],
 }
+// A few common standard fields per standard object, so an empty org accepts everyday writes; tests
+// declare anything else through `fields` or the seed records.
+const STANDARD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldDeclaration>>>> = {
+  Account: {
+    Name: {},
+    Industry: { type: 'picklist' },
+    Type: { type: 'picklist' },
+    Rating: { type: 'picklist' },
+    NumberOfEmployees: { type: 'int' },
+    AnnualRevenue: { type: 'currency' },
+    Phone: { type: 'phone' },
+    Website: {},
+    Description: { type: 'textarea' },
+    BillingCity: {},
+    BillingCountry: {},
+    ParentId: { type: 'reference' },
+    OwnerId: { type: 'reference' },
+  },
+  Contact: {
+    FirstName: {},
+    LastName: {},
+    Email: { type: 'email' },
+    Phone: { type: 'phone' },
+    Title: {},
+    AccountId: { type: 'reference' },
+    OwnerId: { type: 'reference' },
+  },
+  Lead: {
+    FirstName: {},
+    LastName: {},
+    Company: {},
+    Email: { type: 'email' },
+    Status: { type: 'picklist' },
+    OwnerId: { type: 'reference' },
+  },
+  Opportunity: {
+    Name: {},
+    StageName: { type: 'picklist' },
+    CloseDate: { type: 'date' },
+    Amount: { type: 'currency' },
+    AccountId: { type: 'reference' },
+    OwnerId: { type: 'reference' },
+  },
+  Case: {
+    Subject: {},
+    Status: { type: 'picklist' },
+    AccountId: { type: 'reference' },
+    ContactId: { type: 'reference' },
+  },
+  User: { Username: {}, Email: { type: 'email' }, LastName: {} },
+}
 const ORG_ID = '00D5g000000SimA'
 const NOT_FOUND = 'The requested resource does not exist'
 
@@ -82,7 +133,11 @@ export class SalesforceOrg {
       ...Object.keys(options.records ?? {}),
     ])
     for (const name of names) {
-      this.#schemas.set(name.toLowerCase(), new SObjectSchema(name, required[name] ?? []))
+      const schema = new SObjectSchema(name, required[name] ?? [])
+      for (const [field, declaration] of Object.entries(STANDARD_FIELDS[name] ?? {})) {
+        schema.declare(field, declaration)
+      }
+      this.#schemas.set(name.toLowerCase(), schema)
       this.#tables.set(name, new Map())
     }
     for (const [entity, records] of Object.entries(options.records ?? {})) {
@@ -93,7 +148,7 @@ export class SalesforceOrg {
         schema.learn(record)
         const id = typeof record.Id === 'string' ? withChecksum(record.Id.slice(0, 15)) : this.#nextId(entity)
         table.set(id, {
-          fields: { CreatedDate: now, LastModifiedDate: now, SystemModstamp: now, ...record, Id: id },
+          fields: { IsDeleted: false, CreatedDate: now, LastModifiedDate: now, SystemModstamp: now, ...record, Id: id },
         })
       }
     }
