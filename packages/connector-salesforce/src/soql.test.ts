@@ -49,7 +49,12 @@ describe('soqlLiteral', () => {
   it.each(HOSTILE)('round-trips %j through startsWith, matching it literally', (value) => {
     const parsed = parseSoql(buildSoql('Account', { where: { Name: { startsWith: value } } }))
     const escapedWildcards = value.replace(/[%_]/g, (char) => `\\${char}`)
-    expect(parsed.where).toEqual({ kind: 'compare', field: 'Name', operator: 'LIKE', value: `${escapedWildcards}%` })
+    expect(parsed.where).toEqual({
+      kind: 'compare',
+      field: 'Name',
+      operator: 'LIKE',
+      value: `${escapedWildcards}%`,
+    })
   })
 
   it.each(HOSTILE)('round-trips %j through the simulator parser unchanged', (value) => {
@@ -116,7 +121,12 @@ describe('buildSoql', () => {
   it('writes a Date compared with a date field as an unquoted date literal', () => {
     const soql = buildSoql(
       'Account',
-      { where: { SLAExpirationDate__c: { lt: new Date('2024-05-01T23:00:00Z') }, CreatedDate: new Date('2024-05-01T10:20:30Z') } },
+      {
+        where: {
+          SLAExpirationDate__c: { lt: new Date('2024-05-01T23:00:00Z') },
+          CreatedDate: new Date('2024-05-01T10:20:30Z'),
+        },
+      },
       { dateFields: new Set(['SLAExpirationDate__c']) },
     )
     expect(soql).toBe(

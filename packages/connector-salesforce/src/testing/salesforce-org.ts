@@ -148,7 +148,14 @@ export class SalesforceOrg {
         schema.learn(record)
         const id = typeof record.Id === 'string' ? withChecksum(record.Id.slice(0, 15)) : this.#nextId(entity)
         table.set(id, {
-          fields: { IsDeleted: false, CreatedDate: now, LastModifiedDate: now, SystemModstamp: now, ...record, Id: id },
+          fields: {
+            IsDeleted: false,
+            CreatedDate: now,
+            LastModifiedDate: now,
+            SystemModstamp: now,
+            ...record,
+            Id: id,
+          },
         })
       }
     }
