@@ -1,7 +1,11 @@
 import { type EntityRecord, expectBody, type JunctionResponse } from '@junction/core'
 import { z } from 'zod'
 
-const record = z.record(z.string(), z.unknown())
+// Records are checked to be plain objects, not copied key by key: a query page holds 2,000 of them.
+const record = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'must be a record object',
+)
 
 /** One page of `GET …/query` (sheet §3.2); `nextRecordsUrl` is present only while `done` is false. */
 export const queryPageSchema = z.object({

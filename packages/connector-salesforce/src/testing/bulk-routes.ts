@@ -212,14 +212,14 @@ export function bulkRoutes(org: SalesforceOrg, options: BulkSimulatorOptions = {
             'Aggregate queries and OFFSET are not supported by Bulk API 2.0 query',
           )
         }
-        const { rows } = org.query(request.version, parsed, { all: operation === 'queryAll' })
+        const result = org.query(request.version, parsed, { all: operation === 'queryAll' })
         const created = create('query', request, {
           operation,
           object: parsed.entity,
           query: String(body.query),
         })
         created.columns = parsed.fields
-        created.rows = rows.map((row) => flatten(row, parsed.fields))
+        created.rows = result.rows.map((row) => flatten(result.project(row), parsed.fields))
         return { status: 200, body: info(created) }
       },
     },

@@ -1,5 +1,4 @@
-import type { EntityRecord } from '@junction/core'
-import { ApiFault, MultipleChoices, type SalesforceOrg } from './salesforce-org.js'
+import { ApiFault, MultipleChoices, type QueryResult, type SalesforceOrg } from './salesforce-org.js'
 import { jsonObject, type Route, type SimRequest, type SimResponse } from './sim-http.js'
 import { globalEntry } from './sobject-schema.js'
 import { parseSoql, SoqlSyntaxError } from './soql-parser.js'
@@ -184,9 +183,9 @@ function query(org: SalesforceOrg, request: SimRequest, all: boolean): SimRespon
     if (error instanceof SoqlSyntaxError) throw new ApiFault(400, 'MALFORMED_QUERY', error.message)
     throw error
   }
-  const { rows, totalSize } = org.query(request.version, parsed, { all })
+  const result = org.query(request.version, parsed, { all })
   const size = batchSize(request)
-  return page(request.version, rows, totalSize, rows.length > size ? org.openCursor(rows) : '', 0, size)
+  return page(request.version, result, result.rows.length > size ? org.openCursor(result) : '', 0, size)
 }
 
 function queryMore(org: SalesforceOrg, request: SimRequest, locator: string): SimResponse {
@@ -195,19 +194,18 @@ function queryMore(org: SalesforceOrg, request: SimRequest, locator: string): Si
   if (cursorId === undefined || !Number.isInteger(start)) {
     throw new ApiFault(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator')
   }
-  const rows = org.cursor(cursorId)
-  return page(request.version, rows, rows.length, cursorId, start, batchSize(request))
+  return page(request.version, org.cursor(cursorId), cursorId, start, batchSize(request))
 }
 
 // Locators look like `<cursor id>-<rows so far>` (sheet §3.2).
 function page(
   version: string,
-  rows: EntityRecord[],
-  totalSize: number,
+  result: QueryResult,
   cursorId: string,
   start: number,
   size: number,
 ): SimResponse {
+  const { rows, totalSize } = result
   const end = start + size
   const done = end >= rows.length
   return {
@@ -216,7 +214,7 @@ function page(
       totalSize,
       done,
       ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${cursorId}-${end}` }),
-      records: rows.slice(start, end),
+      records: rows.slice(start, end).map((record) => result.project(record)),
     },
   }
 }

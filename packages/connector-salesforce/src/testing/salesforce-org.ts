@@ -114,7 +114,7 @@ export class SalesforceOrg {
   // External-id lookups by `Entity.field` → lower-cased value → ids; built on first use, kept up to date.
   #indexes = new Map<string, Map<string, Set<string>>>()
   readonly #sessions = new Map<string, number>()
-  readonly #cursors = new Map<string, EntityRecord[]>()
+  readonly #cursors = new Map<string, QueryResult>()
   readonly #sessionTimeoutMs: number
   readonly #clock: () => Date
   readonly #prefixes = new Map<string, string>()
@@ -357,11 +357,7 @@ export class SalesforceOrg {
   }
 
   /** Runs a parsed query: matching rows, projected, with the total before LIMIT/OFFSET paging. */
-  query(
-    version: string,
-    soql: ParsedSoql,
-    options: { all: boolean },
-  ): { rows: EntityRecord[]; totalSize: number } {
+  query(version: string, soql: ParsedSoql, options: { all: boolean }): QueryResult {
     const schema = this.#schemas.get(soql.entity.toLowerCase())
     if (schema === undefined) {
       throw new ApiFault(
@@ -404,17 +400,13 @@ export class SalesforceOrg {
     }
     const start = soql.offset ?? 0
     const sliced = rows.slice(start, soql.limit === undefined ? undefined : start + soql.limit)
-    if (soql.count) return { rows: [], totalSize: sliced.length }
+    if (soql.count) return { rows: [], totalSize: sliced.length, project: (record) => record }
+    const paths = fields.map((field) => field.path)
+    // Rows are projected page by page, as they are served: a 100k-row cursor costs no more up front.
     return {
-      rows: sliced.map((record) =>
-        this.#projectPaths(
-          version,
-          schema,
-          record,
-          fields.map((field) => field.path),
-        ),
-      ),
+      rows: sliced,
       totalSize: sliced.length,
+      project: (record) => this.#projectPaths(version, schema, record, paths),
     }
   }
 
@@ -466,14 +458,14 @@ export class SalesforceOrg {
   // ------------------------------------------------------------------ cursors
 
   /** Keeps the rows of a query for `nextRecordsUrl` calls; returns the cursor id. */
-  openCursor(rows: EntityRecord[]): string {
+  openCursor(rows: QueryResult): string {
     const id = `01gSIM${String(++this.#cursorSequence).padStart(9, '0')}`
     this.#cursors.set(id, rows)
     return id
   }
 
   /** The rows of an open cursor. */
-  cursor(id: string): EntityRecord[] {
+  cursor(id: string): QueryResult {
     const rows = this.#cursors.get(id)
     if (rows === undefined) throw new ApiFault(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator')
     return rows
@@ -731,6 +723,13 @@ export class SalesforceOrg {
     }
     return out
   }
+}
+
+/** The rows a query matched, and how each is projected to the selected fields when served. */
+export interface QueryResult {
+  rows: EntityRecord[]
+  totalSize: number
+  project(record: EntityRecord): EntityRecord
 }
 
 /** The 300 answer of an upsert whose external id matches several records. */
