@@ -55,7 +55,8 @@ for (let round = 0; round < ROUNDS; round++) {
     reads[name].push(run)
     process.stderr.write(
       `read round ${round + 1} ${name}: ${run.records} records in ${(run.ms ?? 0).toFixed(0)} ms, ` +
-        `${(((run.records ?? 0) / (run.ms ?? 1)) * 1000).toFixed(0)} records/s, peak RSS +${(run.rssGrowthMb ?? 0).toFixed(1)} MB\n`,
+        `${(((run.records ?? 0) / (run.ms ?? 1)) * 1000).toFixed(0)} records/s, client CPU ${(run.cpuMs ?? 0).toFixed(0)} ms, ` +
+        `peak RSS +${(run.rssGrowthMb ?? 0).toFixed(1)} MB\n`,
     )
   }
 }
@@ -63,6 +64,11 @@ const rate = (runs: Array<Record<string, number>>) =>
   median(runs.map((run) => ((run.records ?? 0) / (run.ms ?? 1)) * 1000))
 const oursRate = rate(reads.ours)
 const jsforceRate = rate(reads.jsforce)
+// Client CPU per record: what each client costs, whatever the server and the machine's load add to wall time.
+const cpuPerRecord = (runs: Array<Record<string, number>>) =>
+  median(runs.map((run) => ((run.cpuMs ?? 0) * 1000) / (run.records ?? 1)))
+const oursCpu = cpuPerRecord(reads.ours)
+const jsforceCpu = cpuPerRecord(reads.jsforce)
 const oursRss = Math.max(...reads.ours.map((run) => run.rssGrowthMb ?? 0))
 const jsforceRss = Math.max(...reads.jsforce.map((run) => run.rssGrowthMb ?? 0))
 
@@ -78,7 +84,7 @@ await once(server, 'exit')
 const read_ratio = oursRate / jsforceRate
 process.stderr.write(
   `read: ours ${oursRate.toFixed(0)} records/s vs jsforce ${jsforceRate.toFixed(0)} records/s = ${read_ratio.toFixed(2)}x; ` +
-    `peak RSS growth ours ${oursRss.toFixed(1)} MB, jsforce ${jsforceRss.toFixed(1)} MB\n`,
+    `client CPU per record ours ${oursCpu.toFixed(2)} µs, jsforce ${jsforceCpu.toFixed(2)} µs; peak RSS growth ours ${oursRss.toFixed(1)} MB, jsforce ${jsforceRss.toFixed(1)} MB\n`,
 )
 const bulk = upserts['upsert-bulk'] ?? {}
 const collections = upserts['upsert-collections'] ?? {}
@@ -91,8 +97,13 @@ console.log(
     records: reads.ours[0]?.records,
     read_records_per_s: { ours: Math.round(oursRate), jsforce: Math.round(jsforceRate) },
     read_ratio: Number(read_ratio.toFixed(2)),
+    read_client_cpu_us_per_record: {
+      ours: Number(oursCpu.toFixed(2)),
+      jsforce: Number(jsforceCpu.toFixed(2)),
+    },
+    read_cpu_ratio: Number((jsforceCpu / oursCpu).toFixed(2)),
     read_peak_rss_growth_mb: { ours: Number(oursRss.toFixed(1)), jsforce: Number(jsforceRss.toFixed(1)) },
-    upserts: 10_000,
+    upserts: Number(process.env.UPSERTS ?? 10_000),
     upsert_calls: {
       ours_bulk: bulk.calls,
       ours_collections: collections.calls,

@@ -13,6 +13,7 @@ const UPSERTS = Number(process.env.UPSERTS ?? 10_000)
 
 // Samples RSS every 5 ms (and at the end), so the peak of a run is seen even between pages.
 function rssSampler() {
+  const cpu = process.cpuUsage()
   const baseline = process.memoryUsage.rss()
   let peak = baseline
   const timer = setInterval(() => {
@@ -23,6 +24,11 @@ function rssSampler() {
       clearInterval(timer)
       peak = Math.max(peak, process.memoryUsage.rss())
       return (peak - baseline) / (1024 * 1024)
+    },
+    /** CPU time (user + system) this process spent since the sampler started, in ms. */
+    cpuMs(): number {
+      const used = process.cpuUsage(cpu)
+      return (used.user + used.system) / 1000
     },
   }
 }
@@ -49,9 +55,10 @@ async function read(): Promise<Record<string, number>> {
       if (record.Id !== undefined) records++
     }
     const ms = performance.now() - started
+    const cpuMs = rss.cpuMs()
     const growth = rss.stop()
     await crm.close()
-    return { records, ms, rssGrowthMb: growth }
+    return { records, ms, cpuMs, rssGrowthMb: growth }
   }
   const conn = await jsforceConnection()
   await apiUsed(conn)
@@ -69,7 +76,8 @@ async function read(): Promise<Record<string, number>> {
       .run({ autoFetch: true, maxFetch: 1_000_000 })
   })
   const ms = performance.now() - started
-  return { records, ms, rssGrowthMb: rss.stop() }
+  const cpuMs = rss.cpuMs()
+  return { records, ms, cpuMs, rssGrowthMb: rss.stop() }
 }
 
 async function upsert(): Promise<Record<string, number>> {

@@ -692,6 +692,10 @@ export class SalesforceOrg {
   ): EntityRecord {
     const out: EntityRecord = { attributes: attributes(version, schema.name, record.Id) }
     for (const path of paths) {
+      if (!path.includes('.')) {
+        out[path] = record[path] ?? null
+        continue
+      }
       const parts = path.split('.')
       let target = out
       let current = schema
