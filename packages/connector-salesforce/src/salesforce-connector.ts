@@ -204,14 +204,41 @@ export function salesforce(options: SalesforceOptions): SalesforceConnector {
   return connect({ ...options, auth })
 }
 
-async function* readQuery(
+function readQuery(
   ctx: SalesforceContext,
   entity: string,
   query: Query,
   all: boolean,
 ): AsyncIterable<EntityRecord> {
-  const soql = await soqlFor(ctx, entity, query)
-  yield* soqlRecords(ctx, soql, { all, pageSize: query.pageSize, limit: query.limit })
+  return lazily(async () =>
+    soqlRecords(ctx, await soqlFor(ctx, entity, query), {
+      all,
+      pageSize: query.pageSize,
+      limit: query.limit,
+    }),
+  )
+}
+
+// An iterable whose source is known only after an await (the SOQL may need describe), passing each
+// `next` straight through afterwards rather than adding a generator's promises per record.
+function lazily<T>(source: () => Promise<AsyncIterable<T>>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      let inner: AsyncIterator<T> | undefined
+      return {
+        next() {
+          if (inner !== undefined) return inner.next()
+          return source().then((iterable) => {
+            inner = iterable[Symbol.asyncIterator]()
+            return inner.next()
+          })
+        },
+        async return() {
+          return (await inner?.return?.()) ?? { done: true, value: undefined }
+        },
+      }
+    },
+  }
 }
 
 async function* bulkRead(

@@ -29,39 +29,77 @@ export interface SoqlReadOptions {
 /**
  * Every record of a SOQL statement, following `nextRecordsUrl` until `done`. The next page is
  * requested as soon as a page arrives, so the network and the caller's loop overlap; at most two pages
- * are held at once, whatever the size of the result.
+ * are held at once, whatever the size of the result. A hand-written iterator rather than an async
+ * generator: a generator costs several promises per record, and a read yields 100k of them.
  */
-export async function* soqlRecords(
+export function soqlRecords(
   ctx: SalesforceContext,
   soql: string,
   options: SoqlReadOptions = {},
 ): AsyncIterable<EntityRecord> {
-  const headers =
-    options.pageSize === undefined
-      ? undefined
-      : { 'sforce-query-options': `batchSize=${batchSize(options.pageSize)}` }
-  let remaining = options.limit ?? Number.POSITIVE_INFINITY
-  let pending: Promise<JunctionResponse> | undefined = call(ctx, {
-    path: options.all === true ? 'queryAll' : 'query',
-    query: { q: soql },
-    headers,
-  })
-  try {
-    while (pending !== undefined) {
-      const page: QueryPage = readBody(queryPageSchema, await pending)
-      pending =
-        page.done === false && page.nextRecordsUrl !== undefined && remaining > page.records.length
-          ? call(ctx, { path: page.nextRecordsUrl, headers })
-          : undefined
-      for (const record of page.records) {
-        if (remaining <= 0) return
-        remaining--
-        yield toRecord(record)
-      }
+  return { [Symbol.asyncIterator]: () => new SoqlPages(ctx, soql, options) }
+}
+
+class SoqlPages implements AsyncIterator<EntityRecord> {
+  readonly #ctx: SalesforceContext
+  readonly #headers: Record<string, string> | undefined
+  #remaining: number
+  #pending: Promise<JunctionResponse> | undefined
+  #records: readonly Record<string, unknown>[] = []
+  #position = 0
+
+  constructor(ctx: SalesforceContext, soql: string, options: SoqlReadOptions) {
+    this.#ctx = ctx
+    this.#headers =
+      options.pageSize === undefined
+        ? undefined
+        : { 'sforce-query-options': `batchSize=${batchSize(options.pageSize)}` }
+    this.#remaining = options.limit ?? Number.POSITIVE_INFINITY
+    this.#pending = call(ctx, {
+      path: options.all === true ? 'queryAll' : 'query',
+      query: { q: soql },
+      headers: this.#headers,
+    })
+  }
+
+  next(): Promise<IteratorResult<EntityRecord>> {
+    if (this.#remaining > 0 && this.#position < this.#records.length) {
+      this.#remaining--
+      return Promise.resolve({
+        done: false,
+        value: toRecord(this.#records[this.#position++] as Record<string, unknown>),
+      })
     }
-  } finally {
-    // A caller that stops early leaves the prefetched page unread; its failure is nobody's concern.
-    pending?.catch(() => undefined)
+    return this.#nextPage()
+  }
+
+  async return(): Promise<IteratorResult<EntityRecord>> {
+    this.#stop()
+    return { done: true, value: undefined }
+  }
+
+  async #nextPage(): Promise<IteratorResult<EntityRecord>> {
+    for (;;) {
+      if (this.#remaining <= 0 || this.#pending === undefined) {
+        this.#stop()
+        return { done: true, value: undefined }
+      }
+      const page: QueryPage = readBody(queryPageSchema, await this.#pending)
+      this.#pending =
+        page.done === false && page.nextRecordsUrl !== undefined && this.#remaining > page.records.length
+          ? call(this.#ctx, { path: page.nextRecordsUrl, headers: this.#headers })
+          : undefined
+      this.#records = page.records
+      this.#position = 0
+      if (this.#records.length > 0) return this.next()
+    }
+  }
+
+  // A caller that stops early leaves the prefetched page unread; its failure is nobody's concern.
+  #stop(): void {
+    this.#pending?.catch(() => undefined)
+    this.#pending = undefined
+    this.#records = []
   }
 }
 
