@@ -70,6 +70,17 @@ export function buildSoql(entity: string, query: Query, options: SoqlBuildOption
   return soql
 }
 
+/** `SELECT COUNT() FROM entity [WHERE …]`: the count comes back as the answer's `totalSize`. */
+export function buildCountSoql(
+  entity: string,
+  query: Pick<Query, 'where'>,
+  options: SoqlBuildOptions = {},
+): string {
+  const conditions = whereConditions(query.where).map((condition) => soqlCondition(condition, options))
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''
+  return `SELECT COUNT() FROM ${apiName(entity)}${where}`
+}
+
 /** The literal of a value compared with a `date` field: `YYYY-MM-DD`, unquoted, in UTC. */
 export function soqlDate(value: Date): string {
   if (Number.isNaN(value.getTime())) throw invalid('a date in a query is invalid')
