@@ -21,4 +21,12 @@ export {
 /** The factory's options and the `auth` forms it accepts. */
 export { DEFAULT_API_VERSION, type SalesforceAuth, type SalesforceOptions } from './salesforce-options.js'
 /** The SOQL literal escapers and builders every query goes through. */
-export { bindSoql, buildSoql, type SoqlBuildOptions, soqlDate, soqlLikeLiteral, soqlLiteral } from './soql.js'
+export {
+  bindSoql,
+  buildCountSoql,
+  buildSoql,
+  type SoqlBuildOptions,
+  soqlDate,
+  soqlLikeLiteral,
+  soqlLiteral,
+} from './soql.js'

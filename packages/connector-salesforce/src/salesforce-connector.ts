@@ -35,7 +35,7 @@ import type { SalesforceContext, SalesforceState, SObjectDescribe } from './sale
 import { mapSalesforceError } from './salesforce-errors.js'
 import { type SalesforceOptions, salesforceOptionsShape } from './salesforce-options.js'
 import { isOAuthConfig, PENDING_INSTANCE, SalesforceSession } from './salesforce-session.js'
-import { apiName, bindSoql, buildSoql } from './soql.js'
+import { apiName, bindSoql, buildCountSoql, buildSoql } from './soql.js'
 
 /** Salesforce-specific operations, beside the portable ones. */
 export interface SalesforceExtras {
@@ -160,11 +160,9 @@ const connect = defineConnector({
       runner.iterate({ name: 'queryAll', entity }, options, (ctx) => readQuery(ctx, entity, query, true)),
     count: (entity, query = {}, options) =>
       runner.run({ name: 'count', entity }, options, async (ctx) => {
-        const soql =
-          query.raw === undefined
-            ? buildSoql(entity, { where: query.where }).replace(/^SELECT Id FROM/, 'SELECT COUNT() FROM')
-            : bindSoql(query.raw)
-        return soqlCount(ctx, soql)
+        if (query.raw !== undefined) return soqlCount(ctx, bindSoql(query.raw))
+        const dates = comparesDates(query) ? { dateFields: await dateFields(ctx, entity) } : {}
+        return soqlCount(ctx, buildCountSoql(entity, query, dates))
       }),
     getByExternalId: (entity, field, value, options) =>
       runner.run({ name: 'getByExternalId', entity }, options, (ctx) =>
@@ -253,7 +251,11 @@ async function* bulkRead(
 // (describe, cached) only when the query compares with a Date.
 async function soqlFor(ctx: SalesforceContext, entity: string, query: Query): Promise<string> {
   if (query.raw !== undefined) return bindSoql(query.raw as RawQuery)
-  const comparesDates = Object.values(query.where ?? {}).some(
+  return buildSoql(entity, query, comparesDates(query) ? { dateFields: await dateFields(ctx, entity) } : {})
+}
+
+function comparesDates(query: Pick<Query, 'where'>): boolean {
+  return Object.values(query.where ?? {}).some(
     (condition) =>
       condition instanceof Date ||
       (typeof condition === 'object' &&
@@ -263,7 +265,6 @@ async function soqlFor(ctx: SalesforceContext, entity: string, query: Query): Pr
             value instanceof Date || (Array.isArray(value) && value.some((item) => item instanceof Date)),
         )),
   )
-  return buildSoql(entity, query, comparesDates ? { dateFields: await dateFields(ctx, entity) } : {})
 }
 
 interface WritePlan {
