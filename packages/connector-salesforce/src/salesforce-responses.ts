@@ -91,8 +91,11 @@ export const recordSchema = record
  */
 export function toRecord(raw: Readonly<Record<string, unknown>>): EntityRecord {
   const out: EntityRecord = {}
-  for (const [field, value] of Object.entries(raw)) {
+  // for…in over a parsed JSON object (own keys only, no prototype) allocates no entry pairs: this
+  // runs once per record of every page.
+  for (const field in raw) {
     if (field === 'attributes') continue
+    const value = raw[field]
     out[field] = isNestedRecord(value) ? toRecord(value) : value
   }
   return out
