@@ -75,6 +75,9 @@ async function ingestJob(
     await call(ctx, {
       method: 'PUT',
       path: `${jobPath}/batches`,
+      // Whether a second PUT to a job replaces or adds rows is UNVERIFIED: a retried upload could load
+      // every row twice, so it is not retried.
+      idempotent: false,
       body: {
         type: 'text',
         value: stringify(rows, { header: true, columns, record_delimiter: 'unix' }),
