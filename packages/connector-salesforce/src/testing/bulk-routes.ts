@@ -1,8 +1,9 @@
 import type { EntityRecord } from '@junction/core'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
+import { ApiFault } from './api-fault.js'
 import { withChecksum } from './salesforce-ids.js'
-import { ApiFault, MultipleChoices, type SalesforceOrg } from './salesforce-org.js'
+import { MultipleChoices, type SalesforceOrg } from './salesforce-org.js'
 import { jsonObject, type Route, type SimRequest, type SimResponse } from './sim-http.js'
 import { parseSoql, SoqlSyntaxError } from './soql-parser.js'
 

@@ -1,5 +1,6 @@
 import type { EntityRecord } from '@junction/core'
-import { ApiFault, MultipleChoices, type SalesforceOrg } from './salesforce-org.js'
+import { ApiFault } from './api-fault.js'
+import { MultipleChoices, type SalesforceOrg } from './salesforce-org.js'
 import { jsonObject, type Route, recordError, type SimRequest, type SimResponse } from './sim-http.js'
 
 // Collections take at most 200 records a call; Composite at most 25 subrequests (sheet §4).

@@ -1,4 +1,5 @@
-import { ApiFault, MultipleChoices, type QueryResult, type SalesforceOrg } from './salesforce-org.js'
+import { ApiFault } from './api-fault.js'
+import { MultipleChoices, type QueryResult, type SalesforceOrg } from './salesforce-org.js'
 import { jsonObject, type Route, type SimRequest, type SimResponse } from './sim-http.js'
 import { globalEntry } from './sobject-schema.js'
 import { parseSoql, SoqlSyntaxError } from './soql-parser.js'

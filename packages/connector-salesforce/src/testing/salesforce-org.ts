@@ -1,22 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { EntityRecord } from '@junction/core'
+import { ApiFault } from './api-fault.js'
+import { FieldPaths } from './field-paths.js'
 import { KEY_PREFIXES, recordId, withChecksum } from './salesforce-ids.js'
 import { type FieldDeclaration, type FieldDef, SObjectSchema } from './sobject-schema.js'
 import { compareStored, type FieldReader, parseDateTime, satisfies } from './soql-eval.js'
 import type { ParsedSoql, SoqlCondition } from './soql-parser.js'
-
-/** A REST error the org answers with: status plus one `{errorCode, message, fields}` entry. */
-export class ApiFault extends Error {
-  override readonly name = 'ApiFault'
-  constructor(
-    readonly status: number,
-    readonly errorCode: string,
-    message: string,
-    readonly fields: readonly string[] = [],
-  ) {
-    super(message)
-  }
-}
 
 /** What the in-memory org starts with. */
 export interface SalesforceOrgOptions {
@@ -110,6 +99,10 @@ export class SalesforceOrg {
   readonly orgId = ORG_ID
   readonly dailyApiLimit: number
   readonly #schemas = new Map<string, SObjectSchema>()
+  readonly #paths = new FieldPaths(
+    (name) => this.#schemas.get(name.toLowerCase()),
+    (entity, id) => this.#find(entity, id)?.fields,
+  )
   #tables: Tables = new Map()
   // External-id lookups by `Entity.field` → lower-cased value → ids; built on first use, kept up to date.
   #indexes = new Map<string, Map<string, Set<string>>>()
@@ -235,7 +228,7 @@ export class SalesforceOrg {
     const schema = this.schema(entity)
     const stored = this.#live(schema.name, id)
     const names = fields === undefined ? schema.fields.map((field) => field.name) : ['Id', ...fields]
-    return this.#project(version, schema, stored.fields, names)
+    return this.#paths.project(version, schema, stored.fields, names)
   }
 
   /** Records whose `field` equals `value` (case-insensitive), live ones only. */
@@ -366,26 +359,26 @@ export class SalesforceOrg {
         `\n${soql.entity}\n^\nERROR at Row:1:Column:1\nsObject type '${soql.entity}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
       )
     }
-    const fields = soql.fields.map((path) => this.#resolvePath(schema, path))
+    const fields = soql.fields.map((path) => this.#paths.resolve(schema, path))
     const table = this.#table(schema.name)
     const reader =
       (record: EntityRecord): FieldReader =>
       (path) =>
-        this.#read(schema, record, path)
+        this.#paths.read(schema, record, path)
     let rows = [...table.values()]
       .filter((stored) => options.all || stored.deletedAt === undefined)
       .map((stored) => stored.fields)
     const where = soql.where
     if (where !== undefined) {
-      checkConditionFields(where, (path) => this.#resolvePath(schema, path))
+      checkConditionFields(where, (path) => this.#paths.resolve(schema, path))
       rows = rows.filter((record) => satisfies(where, reader(record)))
     }
     if (soql.orderBy.length > 0) {
-      for (const { field } of soql.orderBy) this.#resolvePath(schema, field)
+      for (const { field } of soql.orderBy) this.#paths.resolve(schema, field)
       rows.sort((a, b) => {
         for (const { field, descending, nullsLast } of soql.orderBy) {
-          const left = this.#read(schema, a, field)
-          const right = this.#read(schema, b, field)
+          const left = this.#paths.read(schema, a, field)
+          const right = this.#paths.read(schema, b, field)
           const leftNull = left === null || left === undefined
           const rightNull = right === null || right === undefined
           if (leftNull || rightNull) {
@@ -406,7 +399,7 @@ export class SalesforceOrg {
     return {
       rows: sliced,
       totalSize: sliced.length,
-      project: (record) => this.#projectPaths(version, schema, record, paths),
+      project: (record) => this.#paths.projectPaths(version, schema, record, paths),
     }
   }
 
@@ -615,118 +608,6 @@ export class SalesforceOrg {
   #nextId(entity: string): string {
     return recordId(this.keyPrefix(entity), ++this.#sequence)
   }
-
-  #resolvePath(schema: SObjectSchema, path: string): { path: string; def: FieldDef } {
-    const parts = path.split('.')
-    let current = schema
-    const canonical: string[] = []
-    for (const [index, part] of parts.entries()) {
-      if (index === parts.length - 1) {
-        const def = current.field(part)
-        if (def === undefined) {
-          throw new ApiFault(
-            400,
-            'INVALID_FIELD',
-            `\n${path}\n^\nERROR at Row:1:Column:1\nNo such column '${part}' on entity '${current.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
-          )
-        }
-        canonical.push(def.name)
-        return { path: canonical.join('.'), def }
-      }
-      const relationship = current.relationship(part)
-      const target = relationship?.referenceTo[0]
-      const next = target === undefined ? undefined : this.#schemas.get(target.toLowerCase())
-      if (relationship === undefined || next === undefined) {
-        throw new ApiFault(
-          400,
-          'INVALID_FIELD',
-          `Didn't understand relationship '${part}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`,
-        )
-      }
-      canonical.push(relationship.relationshipName as string)
-      current = next
-    }
-    throw new ApiFault(400, 'INVALID_FIELD', `No such column '${path}'`)
-  }
-
-  // Reads `Name` or `Account.Owner.Name` from a stored record, following reference ids.
-  #read(schema: SObjectSchema, record: EntityRecord, path: string): unknown {
-    const parts = path.split('.')
-    let current = schema
-    let row: EntityRecord | undefined = record
-    for (const [index, part] of parts.entries()) {
-      if (row === undefined) return null
-      if (index === parts.length - 1) return row[current.field(part)?.name ?? part]
-      const relationship = current.relationship(part)
-      const target = relationship?.referenceTo[0]
-      const next = target === undefined ? undefined : this.#schemas.get(target.toLowerCase())
-      if (relationship === undefined || next === undefined) return null
-      const parentId: unknown = row[relationship.name]
-      row = typeof parentId === 'string' ? this.#find(next.name, parentId)?.fields : undefined
-      current = next
-    }
-    return null
-  }
-
-  #project(
-    version: string,
-    schema: SObjectSchema,
-    record: EntityRecord,
-    names: readonly string[],
-  ): EntityRecord {
-    return this.#projectPaths(
-      version,
-      schema,
-      record,
-      names.map((name) => this.#resolvePath(schema, name).path),
-    )
-  }
-
-  // Parent fields nest under the relationship name with their own `attributes`; a missing parent is
-  // `null` (sheet §3.3, widely observed).
-  #projectPaths(
-    version: string,
-    schema: SObjectSchema,
-    record: EntityRecord,
-    paths: readonly string[],
-  ): EntityRecord {
-    const out: EntityRecord = { attributes: attributes(version, schema.name, record.Id) }
-    for (const path of paths) {
-      if (!path.includes('.')) {
-        out[path] = record[path] ?? null
-        continue
-      }
-      const parts = path.split('.')
-      let target = out
-      let current = schema
-      let row: EntityRecord | undefined = record
-      for (const [index, part] of parts.entries()) {
-        if (index === parts.length - 1) {
-          target[part] = row?.[part] ?? null
-          break
-        }
-        const relationship = current.relationship(part) as FieldDef
-        const next = this.#schemas.get(String(relationship.referenceTo[0]).toLowerCase()) as SObjectSchema
-        const parentId: unknown = row?.[relationship.name]
-        const parent: EntityRecord | undefined =
-          typeof parentId === 'string' ? this.#find(next.name, parentId)?.fields : undefined
-        if (parent === undefined) {
-          target[part] = null
-          break
-        }
-        const existing = target[part]
-        const nested =
-          typeof existing === 'object' && existing !== null
-            ? (existing as EntityRecord)
-            : { attributes: attributes(version, next.name, parent.Id) }
-        target[part] = nested
-        target = nested
-        current = next
-        row = parent
-      }
-    }
-    return out
-  }
 }
 
 /** The rows a query matched, and how each is projected to the selected fields when served. */
@@ -742,10 +623,6 @@ export class MultipleChoices extends Error {
   constructor(readonly urls: readonly string[]) {
     super('several records match the external id')
   }
-}
-
-function attributes(version: string, entity: string, id: unknown): { type: string; url: string } {
-  return { type: entity, url: `/services/data/${version}/sobjects/${entity}/${String(id)}` }
 }
 
 function indexAdd(index: Map<string, Set<string>>, field: string, id: string, stored: Stored): void {

@@ -1,11 +1,12 @@
 import { createSimulator, type Simulator } from '@junction/core/testing'
 import { HttpResponse, http } from 'msw'
 import type { SalesforceAuth } from '../salesforce-options.js'
+import { ApiFault } from './api-fault.js'
 import { type BulkSimulatorOptions, bulkRoutes } from './bulk-routes.js'
 import { collectionRoutes, compositeRoute } from './composite-routes.js'
 import { type ConnectedAppOptions, OAuthEndpoint } from './oauth-endpoint.js'
 import { restRoutes } from './rest-routes.js'
-import { ApiFault, SalesforceOrg, type SalesforceOrgOptions } from './salesforce-org.js'
+import { SalesforceOrg, type SalesforceOrgOptions } from './salesforce-org.js'
 import { faultResponse, type Route, route, type SimRequest, type SimResponse } from './sim-http.js'
 
 /** What the simulated org holds, which connected app it trusts, and how its Bulk API behaves. */

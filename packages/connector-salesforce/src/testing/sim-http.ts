@@ -1,4 +1,4 @@
-import { ApiFault } from './salesforce-org.js'
+import { ApiFault } from './api-fault.js'
 
 /** One REST call inside the simulator: from msw, or a Composite subrequest re-entering the router. */
 export interface SimRequest {
