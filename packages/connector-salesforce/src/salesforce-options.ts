@@ -28,6 +28,11 @@ export const salesforceOptionsShape = {
    * (about 2,000 is where a Bulk job's fixed cost of ~6 calls pays off); `false` never uses Bulk.
    */
   bulkThreshold: z.number().int().positive().or(z.literal(false)).default(2000),
+  /**
+   * Collections calls in flight at once when a write spans several (default 4; jsforce allows 10).
+   * Parallel writes to records sharing a parent can contend for locks: those records are re-sent.
+   */
+  collectionConcurrency: z.number().int().min(1).max(25).default(4),
   /** How Bulk API 2.0 jobs are polled and read. */
   bulk: z
     .object({

@@ -219,7 +219,7 @@ describe('salesforce writes', () => {
   })
 
   it('keeps the results of calls that went through when a later Collections call is refused', async () => {
-    const { sim, crm } = setUp()
+    const { sim, crm } = setUp({}, { collectionConcurrency: 1 })
     sim.faults.next({
       match: { method: 'POST', path: '*/composite/sobjects' },
       times: 1,

@@ -19,7 +19,8 @@ export type CollectionWrite =
 const TRANSIENT = new Set(['UNABLE_TO_LOCK_ROW'])
 
 /**
- * Writes records through sObject Collections, 200 a call, one result per record in input order.
+ * Writes records through sObject Collections, 200 a call (`collectionConcurrency` calls in flight),
+ * one result per record in input order.
  * Records refused with `UNABLE_TO_LOCK_ROW` are sent again (a failed record was not written, so this
  * is safe even for creates) up to `lockRetries` rounds with jittered, doubling waits. When a whole call
  * fails (throttled, session refused), its records and those not yet sent get that error: the
@@ -38,51 +39,66 @@ export async function writeCollections(
     if (round > 0) await sleep(backoff(ctx, round), undefined, { signal: ctx.signal })
     const retry: number[] = []
     let failure: JunctionError | undefined
+    const chunks: number[][] = []
     for (let start = 0; start < pending.length; start += COLLECTION_SIZE) {
-      const chunk = pending.slice(start, start + COLLECTION_SIZE)
-      if (failure !== undefined) {
-        for (const index of chunk) results[index] = { ok: false, index, error: failure }
-        continue
-      }
-      try {
-        const saved = await send(ctx, entity, write, chunk, allOrNone)
-        for (const [position, index] of chunk.entries()) {
-          const result = saved[position]
-          if (result === undefined) {
-            results[index] = { ok: false, index, error: missingResult(entity, write.kind) }
-          } else if (result.success) {
-            results[index] = {
-              ok: true,
-              index,
-              id: result.id ?? idOf(write, index),
-              ...(result.created === undefined ? {} : { created: result.created }),
-            }
-          } else {
-            const error = mapRecordError(
-              result.errors.map((item) => ({
-                statusCode: item.statusCode ?? item.errorCode ?? 'UNKNOWN_ERROR',
-                message: item.message,
-                fields: item.fields,
-              })),
-              { operation: write.kind, entity },
-            )
-            results[index] = { ok: false, index, id: result.id ?? undefined, error }
-            const code = error.systemCode ?? ''
+      chunks.push(pending.slice(start, start + COLLECTION_SIZE))
+    }
+    let nextChunk = 0
+    const worker = async (): Promise<void> => {
+      for (let chunk = chunks[nextChunk++]; chunk !== undefined; chunk = chunks[nextChunk++]) {
+        if (failure !== undefined) {
+          for (const index of chunk) results[index] = { ok: false, index, error: failure }
+          continue
+        }
+        try {
+          const saved = await send(ctx, entity, write, chunk, allOrNone)
+          for (const [position, index] of chunk.entries()) {
+            const outcome = recordResult(saved[position], index, write, entity)
+            results[index] = outcome
+            const code = outcome.ok ? '' : (outcome.error.systemCode ?? '')
             if (!allOrNone && TRANSIENT.has(code) && round < ctx.options.lockRetries) retry.push(index)
           }
+        } catch (error) {
+          if (!(error instanceof JunctionError)) throw error
+          // A refused call stops the rest (throttled, session refused); a malformed chunk does not.
+          if (error.code !== 'VALIDATION_FAILED' && error.code !== 'BAD_REQUEST') failure = error
+          for (const index of chunk) results[index] = { ok: false, index, error }
         }
-      } catch (error) {
-        if (!(error instanceof JunctionError)) throw error
-        // A refused call stops the rest (throttled, session refused); a malformed chunk does not.
-        if (error.code !== 'VALIDATION_FAILED' && error.code !== 'BAD_REQUEST') failure = error
-        for (const index of chunk) results[index] = { ok: false, index, error }
       }
     }
+    const workers = Math.min(ctx.options.collectionConcurrency, chunks.length)
+    await Promise.all(Array.from({ length: workers }, worker))
     pending = retry
   }
   return results.map(
     (result, index) => result ?? { ok: false, index, error: missingResult(entity, write.kind) },
   )
+}
+
+function recordResult(
+  result: SaveResults[number] | undefined,
+  index: number,
+  write: CollectionWrite,
+  entity: string,
+): WriteResult {
+  if (result === undefined) return { ok: false, index, error: missingResult(entity, write.kind) }
+  if (result.success) {
+    return {
+      ok: true,
+      index,
+      id: result.id ?? idOf(write, index),
+      ...(result.created === undefined ? {} : { created: result.created }),
+    }
+  }
+  const error = mapRecordError(
+    result.errors.map((item) => ({
+      statusCode: item.statusCode ?? item.errorCode ?? 'UNKNOWN_ERROR',
+      message: item.message,
+      fields: item.fields,
+    })),
+    { operation: write.kind, entity },
+  )
+  return { ok: false, index, id: result.id ?? undefined, error }
 }
 
 async function send(
@@ -147,6 +163,8 @@ async function send(
       )
   }
 }
+
+type SaveResults = ReturnType<typeof saveResults>
 
 function saveResults(response: Parameters<typeof readBody>[1]) {
   return readBody(saveResultsSchema, response)
