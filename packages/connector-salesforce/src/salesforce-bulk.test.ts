@@ -117,4 +117,33 @@ describe('salesforce Bulk API 2.0', () => {
     })().catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'TIMEOUT', retryable: false, details: { state: 'InProgress' } })
   })
+
+  it('deletes above the threshold through a Bulk job with only the Id column', async () => {
+    const { sim, crm, calls } = setUp({ records: { Account: accounts(2100) } })
+    const ids = sim.org.records('Account').map((record) => String(record.Id))
+    const results = await crm.delete('Account', ids)
+    expect(results.every((result, index) => result.ok && result.id === ids[index])).toBe(true)
+    expect(sim.org.records('Account')).toHaveLength(0)
+    expect(calls.some((call) => call.includes('composite'))).toBe(false)
+  })
+
+  it('fails every record of a job that ends Failed, naming the job', async () => {
+    const { sim, crm } = setUp()
+    sim.faults.next({
+      match: { method: 'GET', path: /\/jobs\/ingest\/[^/]+$/ },
+      status: 200,
+      body: {
+        id: '750000000000000AAA',
+        state: 'Failed',
+        errorMessage: 'InvalidBatch : Field name not found',
+      },
+    })
+    const results = await crm.bulkIngest('Account', 'insert', accounts(3))
+    expect(results.map((result) => (result.ok ? 'ok' : result.error.systemCode))).toEqual([
+      'Failed',
+      'Failed',
+      'Failed',
+    ])
+    expect(results[0]).toMatchObject({ error: { message: expect.stringContaining('InvalidBatch') } })
+  })
 })

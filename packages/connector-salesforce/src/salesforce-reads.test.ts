@@ -166,10 +166,38 @@ describe('salesforce reads', () => {
     expect(await crm.getByExternalId('Account', 'ExtId__c', 'nope')).toBeUndefined()
   })
 
-  it('gets only the fields asked for', async () => {
+  it('reports several records with the external id as a MULTIPLE_CHOICES conflict', async () => {
+    const { crm } = setUp({
+      records: {
+        Account: [
+          { Name: 'a', ExtId__c: 'dup' },
+          { Name: 'b', ExtId__c: 'DUP' },
+        ],
+      },
+      fields: ORG.fields,
+    })
+    await expect(crm.getByExternalId('Account', 'ExtId__c', 'dup')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      systemCode: 'MULTIPLE_CHOICES',
+      status: 300,
+    })
+  })
+
+  it('counts with a raw statement and bound parameters', async () => {
+    const { crm } = setUp(ORG)
+    const count = await crm.count('Account', {
+      raw: { text: 'SELECT COUNT() FROM Account WHERE Industry = :industry', params: { industry: 'Energy' } },
+    })
+    expect(count).toBe(1)
+  })
+
+  it('gets a record by its 15-character id', async () => {
     const { sim, crm } = setUp(ORG)
     const [first] = sim.org.records('Account')
-    expect(await crm.get('Account', String(first?.Id).slice(0, 15))).toMatchObject({ Name: 'Acme' })
+    expect(await crm.get('Account', String(first?.Id).slice(0, 15))).toMatchObject({
+      Id: first?.Id,
+      Name: 'Acme',
+    })
   })
 
   it('caches describe: one request for many calls', async () => {
