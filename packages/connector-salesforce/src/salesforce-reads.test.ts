@@ -226,6 +226,21 @@ describe('salesforce reads', () => {
     expect(error).toMatchObject({ systemCode: 'INVALID_FIELD', status: 400 })
   })
 
+  it('names the client in Sforce-Call-Options on every API call', async () => {
+    const sim = salesforceSimulator(ORG)
+    const seen: string[] = []
+    const dispatcher = sim.dispatcher.compose((dispatch) => (request, handler) => {
+      if (!request.path.includes('oauth2')) seen.push(JSON.stringify(request.headers).toLowerCase())
+      return dispatch(request, handler)
+    })
+    const crm = salesforce({ auth: sim.auth, dispatcher, clientName: 'LeadScorer' })
+    opened.push(crm, sim)
+    await crm.count('Account')
+    await crm.create('Account', [{ Name: 'x' }, { Name: 'y' }])
+    expect(seen).toHaveLength(2)
+    expect(seen.every((headers) => headers.includes('client=leadscorer'))).toBe(true)
+  })
+
   it('reads the org limits', async () => {
     const { crm } = setUp({ dailyApiLimit: 500 })
     const limits = await crm.limits()

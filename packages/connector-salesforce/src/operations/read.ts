@@ -109,12 +109,11 @@ export async function soqlCount(ctx: SalesforceContext, soql: string): Promise<n
   return readBody(queryPageSchema, response).totalSize
 }
 
-/** One record by id, optionally only some fields; `undefined` when it does not exist or is deleted. */
+/** One record by id, every field; `undefined` when it does not exist or is deleted. */
 export async function getRecord(
   ctx: SalesforceContext,
   entity: string,
   id: unknown,
-  fields?: readonly string[],
 ): Promise<EntityRecord | undefined> {
   if (typeof id !== 'string' || !RECORD_ID.test(id)) {
     throw new ValidationError({
@@ -124,12 +123,7 @@ export async function getRecord(
       entity,
     })
   }
-  return absentOnNotFound(() =>
-    call(ctx, {
-      path: `sobjects/${apiName(entity)}/${id}`,
-      query: fields === undefined ? undefined : { fields: fields.join(',') },
-    }),
-  )
+  return absentOnNotFound(() => call(ctx, { path: `sobjects/${apiName(entity)}/${id}` }))
 }
 
 /**
