@@ -96,9 +96,25 @@ export function toRecord(raw: Readonly<Record<string, unknown>>): EntityRecord {
   for (const field in raw) {
     if (field === 'attributes') continue
     const value = raw[field]
-    out[field] = isNestedRecord(value) ? toRecord(value) : value
+    out[field] = isNestedRecord(value) ? toRecord(value) : isChildResult(value) ? childResult(value) : value
   }
   return out
+}
+
+// A parent-to-child subquery's rows (`"Contacts": {totalSize, done, records}`): the envelope is kept
+// (it may say `done: false` with a `nextRecordsUrl`), its records lose `attributes` like any other.
+function isChildResult(value: unknown): value is { records: Array<Record<string, unknown>> } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'records' in value &&
+    'totalSize' in value &&
+    Array.isArray((value as { records: unknown }).records)
+  )
+}
+
+function childResult(value: { records: Array<Record<string, unknown>> }): EntityRecord {
+  return { ...value, records: value.records.map((child) => toRecord(child)) }
 }
 
 function isNestedRecord(value: unknown): value is Record<string, unknown> {
