@@ -1,4 +1,6 @@
 import type { Connector, EntityRecord } from '@junction/core'
+import { mswDispatcher } from '@junction/core/testing'
+import { HttpResponse, http } from 'msw'
 import { afterEach, describe, expect, it } from 'vitest'
 import { salesforce } from './index.js'
 import {
@@ -245,5 +247,53 @@ describe('salesforce reads', () => {
     const { crm } = setUp({ dailyApiLimit: 500 })
     const limits = await crm.limits()
     expect(limits.DailyApiRequests).toEqual({ Max: 500, Remaining: 499 })
+  })
+})
+
+describe('salesforce subqueries', () => {
+  it('reads the further pages of a subquery before handing out its record', async () => {
+    // The simulator does not run subqueries, so an msw handler answers this query the way Salesforce does.
+    const sim = salesforceSimulator()
+    const contact = (name: string) => ({ attributes: { type: 'Contact', url: 'x' }, LastName: name })
+    const subquery = http.get('*/services/data/v62.0/query', () =>
+      HttpResponse.json({
+        totalSize: 1,
+        done: true,
+        records: [
+          {
+            attributes: { type: 'Account', url: 'x' },
+            Name: 'Acme',
+            Contacts: {
+              totalSize: 3,
+              done: false,
+              nextRecordsUrl: '/services/data/v62.0/query/01gCHILD-2',
+              records: [contact('A'), contact('B')],
+            },
+          },
+        ],
+      }),
+    )
+    const childPage = http.get('*/services/data/v62.0/query/01gCHILD-2', () =>
+      HttpResponse.json({ totalSize: 3, done: true, records: [contact('C')] }),
+    )
+    const dispatcher = mswDispatcher([childPage, subquery, ...sim.handlers])
+    const crm = salesforce({ auth: sim.auth, dispatcher })
+    opened.push(crm, sim)
+
+    const records = await collect(
+      crm.query('Account', { raw: { text: 'SELECT Name, (SELECT LastName FROM Contacts) FROM Account' } }),
+    )
+
+    expect(records).toEqual([
+      {
+        Name: 'Acme',
+        Contacts: {
+          totalSize: 3,
+          done: true,
+          records: [{ LastName: 'A' }, { LastName: 'B' }, { LastName: 'C' }],
+        },
+      },
+    ])
+    await dispatcher.destroy()
   })
 })

@@ -102,7 +102,7 @@ export function toRecord(raw: Readonly<Record<string, unknown>>): EntityRecord {
 }
 
 // A parent-to-child subquery's rows (`"Contacts": {totalSize, done, records}`): the envelope is kept
-// (it may say `done: false` with a `nextRecordsUrl`), its records lose `attributes` like any other.
+// (the query reader follows a `nextRecordsUrl` in it), its records lose `attributes` like any other.
 function isChildResult(value: unknown): value is { records: Array<Record<string, unknown>> } {
   return (
     typeof value === 'object' &&

@@ -65,12 +65,35 @@ class SoqlPages implements AsyncIterator<EntityRecord> {
   next(): Promise<IteratorResult<EntityRecord>> {
     if (this.#remaining > 0 && this.#position < this.#records.length) {
       this.#remaining--
-      return Promise.resolve({
-        done: false,
-        value: toRecord(this.#records[this.#position++] as Record<string, unknown>),
-      })
+      const record = toRecord(this.#records[this.#position++] as Record<string, unknown>)
+      const unfinished = unfinishedChildren(record)
+      if (unfinished.length > 0) return this.#withAllChildren(record, unfinished)
+      return Promise.resolve({ done: false, value: record })
     }
     return this.#nextPage()
+  }
+
+  // A subquery answered `done: false` (its rows count towards the page size): its further pages are
+  // read through their own `nextRecordsUrl`, as jsforce's autoFetch does, before the record is handed out.
+  async #withAllChildren(
+    record: EntityRecord,
+    fields: readonly string[],
+  ): Promise<IteratorResult<EntityRecord>> {
+    for (const field of fields) {
+      const child = record[field] as QueryPage
+      const records = [...child.records]
+      let next = child.nextRecordsUrl
+      while (next !== undefined) {
+        const page: QueryPage = readBody(
+          queryPageSchema,
+          await call(this.#ctx, { path: next, headers: this.#headers }),
+        )
+        records.push(...page.records.map((row) => toRecord(row)))
+        next = page.done === false ? page.nextRecordsUrl : undefined
+      }
+      record[field] = { totalSize: child.totalSize, done: true, records }
+    }
+    return { done: false, value: record }
   }
 
   async return(): Promise<IteratorResult<EntityRecord>> {
@@ -169,6 +192,23 @@ async function absentOnNotFound(
 
 function invalidKey(entity: string, problem: string): ValidationError {
   return new ValidationError({ message: `salesforce: ${problem}`, system: 'salesforce', entity })
+}
+
+function unfinishedChildren(record: EntityRecord): string[] {
+  const fields: string[] = []
+  for (const field in record) {
+    const value = record[field] as { done?: unknown; nextRecordsUrl?: unknown; records?: unknown } | null
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      value.done === false &&
+      typeof value.nextRecordsUrl === 'string' &&
+      Array.isArray(value.records)
+    ) {
+      fields.push(field)
+    }
+  }
+  return fields
 }
 
 function batchSize(pageSize: number): number {
