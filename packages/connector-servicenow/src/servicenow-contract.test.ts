@@ -49,9 +49,10 @@ const common: Omit<ConnectorContractOptions, 'setup'> = {
   },
 }
 
-// Harsher than a real instance on purpose: unsorted reads come back in a new order every time, and the
-// clock moves 400 ms each time the instance reads it, so the changes checks straddle `sys_updated_on` seconds.
-connectorContract('servicenow over msw, shuffled reads and a moving clock', {
+// Harsher than a real instance on purpose: unsorted reads come back in a new order every time; the clock
+// moves 400 ms each time the instance reads it, so the changes checks straddle `sys_updated_on` seconds;
+// one-row pages, one of them emptied by an ACL (the limit applies before ACLs, sheet §3.2).
+connectorContract('servicenow over msw: shuffled reads, a moving clock, one-row pages, a hidden row', {
   ...common,
   setup() {
     let now = Date.parse('2026-03-01T08:00:00Z')
@@ -59,8 +60,17 @@ connectorContract('servicenow over msw, shuffled reads and a moving clock', {
       now += 400
       return new Date(now)
     }
-    const sim = simulator({ unorderedReads: 'shuffled', now: tick })
-    const connector = servicenow({ instance: 'acme', auth: sim.auth, dispatcher: sim.dispatcher })
+    const sim = simulator({
+      unorderedReads: 'shuffled',
+      now: tick,
+      hidden: (table, row) => table === 'incident' && row.number === 'INC0090002',
+    })
+    const connector = servicenow({
+      instance: 'acme',
+      auth: sim.auth,
+      dispatcher: sim.dispatcher,
+      pageSize: 1,
+    })
     return { connector, close: () => sim.close() }
   },
 })
