@@ -254,6 +254,25 @@ describe('importSetTarget', () => {
     })
   })
 
+  it('fails every record when sys_dictionary lists no columns of the staging table', async () => {
+    const { itsm } = setUp()
+    const unknown = importSetTarget<Triage>(itsm, { staging: 'u_no_such_import', map: toStaging })
+    const results = await unknown.write(mixed.slice(0, 2), context)
+    expect(results.map(outcome)).toEqual([
+      { index: 0, ok: false, code: 'VALIDATION_FAILED' },
+      { index: 1, ok: false, code: 'VALIDATION_FAILED' },
+    ])
+    expect(results[0]?.ok === false && results[0].error.message).toContain("keys: 'name'")
+  })
+
+  it('refuses a connector that is not a ServiceNow one', () => {
+    const { itsm } = setUp()
+    const plain = { ...itsm, importRows: undefined } as unknown as ServiceNowConnector
+    expect(() => importSetTarget(plain, { staging: 'u_incident_import' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', option: 'connector' }),
+    )
+  })
+
   it('refuses a staging option that is not a table name', () => {
     const { itsm } = setUp()
     expect(() => importSetTarget(itsm, { staging: 'u_incident_import^ORDERBYx' })).toThrow(
