@@ -202,6 +202,33 @@ describe('sap $batch (V2 multipart)', () => {
     expect(sim.service('API_SALES_ORDER_SRV').records('A_SalesOrder')).toHaveLength(2)
   })
 
+  it('fails an operation with a value it cannot write, and its changeset, without sending them', async () => {
+    const { erp, sim } = setUp(
+      { entitySets: { A_Product: [{ Product: 'FG-1' }, { Product: 'FG-2' }, { Product: 'FG-3' }] } },
+      { service: 'API_PRODUCT_SRV' },
+    )
+    const weigh = (id: string, GrossWeight: unknown) => ({
+      op: 'update' as const,
+      entity: 'A_Product',
+      update: { id, values: { GrossWeight } },
+    })
+    const results = await erp.batch([weigh('FG-1', 'heavy'), weigh('FG-2', 2), weigh('FG-3', 3)], {
+      changesetSize: 2,
+    })
+    expect(results.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual([
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+      'ok',
+    ])
+    expect(results[1]).toMatchObject({ error: { message: expect.stringContaining('GrossWeight') } })
+    expect(
+      sim
+        .service('API_PRODUCT_SRV')
+        .records('A_Product')
+        .map((row) => row.GrossWeight ?? null),
+    ).toEqual([null, null, '3'])
+  })
+
   it('sends the defaultIfMatch option for updates given no ETag', async () => {
     const { erp, sim } = setUp(
       { entitySets: { A_SalesOrder: [{ SalesOrder: '4711' }] } },

@@ -4,6 +4,7 @@ import {
   type BatchResult,
   headerValue,
   httpStatusError,
+  isJunctionError,
   JunctionError,
   type JunctionRequest,
   type JunctionResponse,
@@ -33,6 +34,15 @@ interface Planned {
   set: EntitySetInfo | undefined
 }
 
+// An operation its own input makes unsendable (a bad key or value): it fails as SAP would refuse it.
+interface Refused {
+  index: number
+  operation: PlannedOperation
+  refusal: JunctionError
+}
+
+type Item = Planned | Refused
+
 /** `$batch` options: besides `atomic`, how many consecutive writes share a changeset (all apply or none). */
 export interface SapBatchOptions extends BatchOptions {
   /** Writes per changeset (default 1: a refused write fails alone); ignored with `atomic`. */
@@ -45,9 +55,10 @@ export interface SapBatchOptions extends BatchOptions {
  * otherwise each `changesetSize` consecutive writes (default 1) form a changeset, so one failure undoes
  * only its own changeset. Each operation's `Content-ID` is its position in `operations`, counted from
  * 1, so a create can target `$1/to_Item`. V2 and V4 use `multipart/mixed`; V4 can use OData 4.01 JSON
- * batch. A failed changeset answers with one error, which every operation of it reports; a `$batch`
- * request that fails as a whole fails each of its operations, and the other requests keep their
- * outcomes. Upserts are not an OData operation: `NOT_SUPPORTED`.
+ * batch. A failed changeset answers with one error, which every operation of it reports; an operation
+ * with a bad key or value fails its changeset the same way without it being sent; a `$batch` request
+ * that fails as a whole fails each of its operations, and the other requests keep their outcomes.
+ * Upserts are not an OData operation: `NOT_SUPPORTED`.
  */
 export async function runBatch(
   ctx: SapContext,
@@ -55,7 +66,7 @@ export async function runBatch(
   options: Pick<SapBatchOptions, 'atomic' | 'changesetSize'>,
 ): Promise<BatchResult[]> {
   const results: BatchResult[] = []
-  const planned: Planned[] = []
+  const planned: Item[] = []
   for (const [index, operation] of operations.entries()) {
     if (operation.op === 'upsert') {
       results[index] = {
@@ -71,7 +82,12 @@ export async function runBatch(
       }
       continue
     }
-    planned.push(await plan(ctx, operation, index))
+    try {
+      planned.push(await plan(ctx, operation, index))
+    } catch (error) {
+      if (!isJunctionError(error, 'VALIDATION_FAILED')) throw error
+      planned.push({ index, operation, refusal: error })
+    }
   }
   const size = ctx.options.batchSize
   const atomic = options.atomic === true
@@ -84,11 +100,19 @@ export async function runBatch(
   }
   const members = topLevelParts(planned, atomic ? Number.POSITIVE_INFINITY : changesetSize, atomic)
   for (const request of requestsOf(members, atomic ? Number.POSITIVE_INFINITY : size)) {
+    const sendable: Planned[][] = []
+    for (const member of request) {
+      // A changeset holding a refused operation is not sent: all of it fails, as SAP would answer it.
+      const refusal = member.find((item): item is Refused => 'refusal' in item)?.refusal
+      if (refusal === undefined) sendable.push(member as Planned[])
+      else for (const item of member) results[item.index] = { ok: false, index: item.index, error: refusal }
+    }
+    if (sendable.length === 0) continue
     try {
-      for (const result of await sendRequest(ctx, request)) results[result.index] = result
+      for (const result of await sendRequest(ctx, sendable)) results[result.index] = result
     } catch (error) {
       if (!(error instanceof JunctionError)) throw error
-      for (const item of request.flat()) results[item.index] = { ok: false, index: item.index, error }
+      for (const item of sendable.flat()) results[item.index] = { ok: false, index: item.index, error }
     }
   }
   return results
@@ -97,9 +121,9 @@ export async function runBatch(
 // One member list per top-level part: a get alone, writes in changesets of `changesetSize`. A get
 // between writes closes the open changeset, so it reads what the writes before it did; when atomic,
 // every write goes to the one changeset.
-function topLevelParts(planned: readonly Planned[], changesetSize: number, atomic: boolean): Planned[][] {
-  const members: Planned[][] = []
-  let open: Planned[] | undefined
+function topLevelParts(planned: readonly Item[], changesetSize: number, atomic: boolean): Item[][] {
+  const members: Item[][] = []
+  let open: Item[] | undefined
   for (const item of planned) {
     if (item.operation.op === 'get') {
       members.push([item])
@@ -115,9 +139,9 @@ function topLevelParts(planned: readonly Planned[], changesetSize: number, atomi
 }
 
 // Top-level parts packed into `$batch` requests of at most `limit` operations; a changeset is never split.
-function requestsOf(members: readonly Planned[][], limit: number): Planned[][][] {
-  const requests: Planned[][][] = []
-  let current: Planned[][] = []
+function requestsOf(members: readonly Item[][], limit: number): Item[][][] {
+  const requests: Item[][][] = []
+  let current: Item[][] = []
   let count = 0
   for (const member of members) {
     if (current.length > 0 && count + member.length > limit) {

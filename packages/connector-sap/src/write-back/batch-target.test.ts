@@ -78,6 +78,26 @@ describe('batchTarget', () => {
     expect(groups(sim)).toMatchObject({ 'FG-1': 'L001', 'FG-2': null, 'FG-3': 'L003' })
   })
 
+  it('fails a record whose value SAP cannot take without sending it, and writes the others', async () => {
+    const { erp, sim } = setUp({ entitySets: { A_Product: products } }, PRODUCTS)
+    const target = batchTarget<{ product: string; weight: unknown }>(erp, {
+      entitySet: 'A_Product',
+      map: (row) => ({ op: 'update', id: row.product, values: { GrossWeight: row.weight } }),
+    })
+    const results = await target.write(
+      [
+        { product: 'FG-1', weight: 'heavy' },
+        { product: 'FG-2', weight: 12.5 },
+      ],
+      { signal: undefined, correlationId: undefined },
+    )
+    expect(results).toMatchObject([
+      { ok: false, index: 0, error: { code: 'VALIDATION_FAILED' } },
+      { ok: true, index: 1, id: 'FG-2' },
+    ])
+    expect(sim.service('API_PRODUCT_SRV').records('A_Product')[1]?.GrossWeight).toBe('12.5')
+  })
+
   it('reports a failed changeset on each of its records and applies none of them', async () => {
     const { erp, sim } = setUp({ entitySets: { A_Product: products } }, PRODUCTS)
     const target = batchTarget(erp, { entitySet: 'A_Product', map: toUpdate, changesetSize: 2 })
