@@ -11,6 +11,8 @@ export type {
 export { bindFilter, buildFilter, type FilterOptions } from './odata/odata-filter.js'
 /** The OData literal escaper and the key-predicate builder every key and filter value goes through. */
 export { keyPredicate, type LiteralContext, odataLiteral } from './odata/odata-literal.js'
+/** `$batch` options: `atomic`, or writes per changeset. */
+export type { SapBatchOptions } from './sap-batch.js'
 /** The SAP connector factory and its type. */
 export { type SapConnector, sap } from './sap-connector.js'
 /** Maps SAP Gateway error bodies, CSRF refusals, 412/428, SOAP faults and quota faults to typed errors. */
@@ -27,3 +29,5 @@ export { etagOf } from './sap-responses.js'
 export type { BapiCallOptions, BapiMessage, BapiResult } from './soap/bapi-call.js'
 /** RFC parameter values: scalars, structures and tables. */
 export type { RfcStructure, RfcValue } from './soap/rfc-values.js'
+/** SAP's write-back target: canonical results written through `$batch` changesets, a result per record. */
+export { type BatchTargetOptions, batchTarget, type SapWrite } from './write-back/batch-target.js'

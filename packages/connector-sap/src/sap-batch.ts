@@ -4,6 +4,7 @@ import {
   type BatchResult,
   headerValue,
   httpStatusError,
+  isJunctionError,
   JunctionError,
   type JunctionRequest,
   type JunctionResponse,
@@ -33,21 +34,39 @@ interface Planned {
   set: EntitySetInfo | undefined
 }
 
+// An operation its own input makes unsendable (a bad key or value): it fails as SAP would refuse it.
+interface Refused {
+  index: number
+  operation: PlannedOperation
+  refusal: JunctionError
+}
+
+type Item = Planned | Refused
+
+/** `$batch` options: besides `atomic`, how many consecutive writes share a changeset (all apply or none). */
+export interface SapBatchOptions extends BatchOptions {
+  /** Writes per changeset (default 1: a refused write fails alone); ignored with `atomic`. */
+  changesetSize?: number
+}
+
 /**
  * Runs operations through `$batch` (sheet §4): gets as top-level parts, writes in changesets. With
  * `atomic`, all writes share one changeset (all apply or none; at most `batchSize` operations);
- * otherwise each write is its own changeset, so one failure does not undo the others. Each operation's
- * `Content-ID` is its position in `operations`, counted from 1, so a create can target `$1/to_Item`.
- * V2 and V4 use `multipart/mixed`; V4 can use OData 4.01 JSON batch. A failed changeset answers with one
- * error, which every operation of it reports. Upserts are not an OData operation: `NOT_SUPPORTED`.
+ * otherwise each `changesetSize` consecutive writes (default 1) form a changeset, so one failure undoes
+ * only its own changeset. Each operation's `Content-ID` is its position in `operations`, counted from
+ * 1, so a create can target `$1/to_Item`. V2 and V4 use `multipart/mixed`; V4 can use OData 4.01 JSON
+ * batch. A failed changeset answers with one error, which every operation of it reports; an operation
+ * with a bad key or value fails its changeset the same way without it being sent; a `$batch` request
+ * that fails as a whole fails each of its operations, and the other requests keep their outcomes.
+ * Upserts are not an OData operation: `NOT_SUPPORTED`.
  */
 export async function runBatch(
   ctx: SapContext,
   operations: readonly BatchOperation[],
-  options: Pick<BatchOptions, 'atomic'>,
+  options: Pick<SapBatchOptions, 'atomic' | 'changesetSize'>,
 ): Promise<BatchResult[]> {
   const results: BatchResult[] = []
-  const planned: Planned[] = []
+  const planned: Item[] = []
   for (const [index, operation] of operations.entries()) {
     if (operation.op === 'upsert') {
       results[index] = {
@@ -63,23 +82,79 @@ export async function runBatch(
       }
       continue
     }
-    planned.push(await plan(ctx, operation, index))
+    try {
+      planned.push(await plan(ctx, operation, index))
+    } catch (error) {
+      if (!isJunctionError(error, 'VALIDATION_FAILED')) throw error
+      planned.push({ index, operation, refusal: error })
+    }
   }
   const size = ctx.options.batchSize
-  if (options.atomic === true && planned.filter((item) => item.operation.op !== 'get').length > size) {
+  const atomic = options.atomic === true
+  if (atomic && planned.filter((item) => item.operation.op !== 'get').length > size) {
     throw invalid(`an atomic batch holds at most ${size} writes (the batchSize option)`)
   }
-  const chunks: Planned[][] = []
-  if (options.atomic === true) chunks.push(planned)
-  else
-    for (let start = 0; start < planned.length; start += size) chunks.push(planned.slice(start, start + size))
-  for (const chunk of chunks) {
-    if (chunk.length === 0) continue
-    for (const result of await sendChunk(ctx, chunk, options.atomic === true)) results[result.index] = result
+  const changesetSize = options.changesetSize ?? 1
+  if (!Number.isInteger(changesetSize) || changesetSize < 1 || changesetSize > size) {
+    throw invalid(`changesetSize must be a whole number from 1 to ${size} (the batchSize option)`)
+  }
+  const members = topLevelParts(planned, atomic ? Number.POSITIVE_INFINITY : changesetSize, atomic)
+  for (const request of requestsOf(members, atomic ? Number.POSITIVE_INFINITY : size)) {
+    const sendable: Planned[][] = []
+    for (const member of request) {
+      // A changeset holding a refused operation is not sent: all of it fails, as SAP would answer it.
+      const refusal = member.find((item): item is Refused => 'refusal' in item)?.refusal
+      if (refusal === undefined) sendable.push(member as Planned[])
+      else for (const item of member) results[item.index] = { ok: false, index: item.index, error: refusal }
+    }
+    if (sendable.length === 0) continue
+    try {
+      for (const result of await sendRequest(ctx, sendable)) results[result.index] = result
+    } catch (error) {
+      if (!(error instanceof JunctionError)) throw error
+      for (const item of sendable.flat()) results[item.index] = { ok: false, index: item.index, error }
+    }
   }
   return results
 }
 
+// One member list per top-level part: a get alone, writes in changesets of `changesetSize`. A get
+// between writes closes the open changeset, so it reads what the writes before it did; when atomic,
+// every write goes to the one changeset.
+function topLevelParts(planned: readonly Item[], changesetSize: number, atomic: boolean): Item[][] {
+  const members: Item[][] = []
+  let open: Item[] | undefined
+  for (const item of planned) {
+    if (item.operation.op === 'get') {
+      members.push([item])
+      if (!atomic) open = undefined
+    } else if (open !== undefined && open.length < changesetSize) {
+      open.push(item)
+    } else {
+      open = [item]
+      members.push(open)
+    }
+  }
+  return members
+}
+
+// Top-level parts packed into `$batch` requests of at most `limit` operations; a changeset is never split.
+function requestsOf(members: readonly Item[][], limit: number): Item[][][] {
+  const requests: Item[][][] = []
+  let current: Item[][] = []
+  let count = 0
+  for (const member of members) {
+    if (current.length > 0 && count + member.length > limit) {
+      requests.push(current)
+      current = []
+      count = 0
+    }
+    current.push(member)
+    count += member.length
+  }
+  if (current.length > 0) requests.push(current)
+  return requests
+}
 async function plan(ctx: SapContext, operation: PlannedOperation, index: number): Promise<Planned> {
   const version = ctx.state.version
   const contentId = String(index + 1)
@@ -110,16 +185,18 @@ async function plan(ctx: SapContext, operation: PlannedOperation, index: number)
         headers: write,
         body: toWire(operation.record, set, version),
       })
-    case 'update':
+    case 'update': {
+      const etag = operation.update.etag ?? ctx.options.defaultIfMatch
       return part({
         method: version === 'v4' ? 'PATCH' : ctx.options.updateMethod,
         url: `${operation.entity}${keyPredicate(operation.update.id, version, set)}`,
         headers: {
           ...write,
-          ...(operation.update.etag === undefined ? {} : { 'if-match': operation.update.etag }),
+          ...(etag === undefined ? {} : { 'if-match': etag }),
         },
         body: toWire(operation.update.values, set, version),
       })
+    }
     default:
       return part({
         method: 'DELETE',
@@ -129,24 +206,7 @@ async function plan(ctx: SapContext, operation: PlannedOperation, index: number)
   }
 }
 
-async function sendChunk(
-  ctx: SapContext,
-  chunk: readonly Planned[],
-  atomic: boolean,
-): Promise<BatchResult[]> {
-  // One member list per top-level part: a get alone, each write alone, or all writes together when atomic.
-  const members: Planned[][] = []
-  let shared: Planned[] | undefined
-  for (const item of chunk) {
-    if (item.operation.op === 'get' || !atomic) {
-      members.push([item])
-    } else if (shared === undefined) {
-      shared = [item]
-      members.push(shared)
-    } else {
-      shared.push(item)
-    }
-  }
+async function sendRequest(ctx: SapContext, members: readonly Planned[][]): Promise<BatchResult[]> {
   const groups: BatchGroup[] = members.map((items) => {
     const first = items[0] as Planned
     return first.operation.op === 'get'
@@ -154,7 +214,7 @@ async function sendChunk(
       : { kind: 'changeset', parts: items.map((item) => item.part) }
   })
   const json = ctx.state.version === 'v4' && ctx.options.v4BatchFormat === 'json'
-  const onlyReads = chunk.every((item) => item.operation.op === 'get')
+  const onlyReads = members.every((items) => items.every((item) => item.operation.op === 'get'))
   let answers: readonly (readonly BatchPartResponse[])[]
   let batchRequest: JunctionRequest | undefined
   if (json) {

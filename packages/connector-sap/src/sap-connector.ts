@@ -1,4 +1,6 @@
 import {
+  type BatchOperation,
+  type BatchResult,
   type Change,
   type ChangesOptions,
   ConfigError,
@@ -10,7 +12,7 @@ import {
 import { csrfMiddleware } from './csrf/csrf-middleware.js'
 import { CsrfSession } from './csrf/csrf-session.js'
 import type { ServiceMetadata } from './metadata/service-metadata.js'
-import { runBatch } from './sap-batch.js'
+import { runBatch, type SapBatchOptions } from './sap-batch.js'
 import { readChanges } from './sap-changes.js'
 import { sapClientMiddleware } from './sap-client-middleware.js'
 import { type SapResolvedOptions, type SapState, serviceMetadata } from './sap-context.js'
@@ -35,6 +37,8 @@ export interface SapConnector extends Connector {
     parameters: RfcStructure,
     options?: BapiCallOptions & OperationOptions,
   ): Promise<BapiResult>
+  /** Several operations in `$batch` requests; `changesetSize` groups consecutive writes (all or none each). */
+  batch(operations: readonly BatchOperation[], options?: SapBatchOptions): Promise<BatchResult[]>
   /** Changes since a cursor or a time, oldest first, from `LastChangeDateTime` watermarks. */
   changes(entity: string, options?: ChangesOptions): AsyncIterable<Change>
 }

@@ -32,6 +32,12 @@ export const sapOptionsShape = {
   booleanFunctionsEqTrue: z.boolean().default(false),
   /** V2 partial update: `PATCH` (the SAP Cloud SDK's default) or `MERGE` (SAP Gateway's own). */
   updateMethod: z.enum(['PATCH', 'MERGE']).default('PATCH'),
+  /**
+   * `If-Match` on an update given no ETag: none (default: a set that wants one answers 428,
+   * `PRECONDITION_REQUIRED`) or `*`, which overwrites whatever version is current, as the SAP Cloud SDK's
+   * `ignoreVersionIdentifier()` does (UNVERIFIED whether every SAP service accepts `*`, sheet §3.3).
+   */
+  defaultIfMatch: z.literal('*').optional(),
   /** V4 `$batch` format: multipart (default) or OData 4.01 JSON (UNVERIFIED on SAP Gateway). */
   v4BatchFormat: z.enum(['multipart', 'json']).default('multipart'),
   /** Operations per `$batch` request (UNVERIFIED: SAP's limits are system-configured). */

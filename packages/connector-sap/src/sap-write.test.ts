@@ -107,6 +107,29 @@ describe('sap writes (V2, in-process simulator)', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'PRECONDITION_REQUIRED', status: 428 } })
   })
 
+  it('overwrites an ETag-enabled record with If-Match * when defaultIfMatch is set and no ETag is given', async () => {
+    const { erp, sim } = setUp({ entitySets: { A_SalesOrder: [order] } }, { ...ORDERS, defaultIfMatch: '*' })
+    const [result] = await erp.update('A_SalesOrder', [
+      { id: '4711', values: { PurchaseOrderByCustomer: 'PO-1' } },
+    ])
+    expect(result).toMatchObject({ ok: true, id: '4711' })
+    expect(sim.service('API_SALES_ORDER_SRV').records('A_SalesOrder')[0]?.PurchaseOrderByCustomer).toBe(
+      'PO-1',
+    )
+  })
+
+  it('still sends a given ETag, and reports it stale, when defaultIfMatch is set', async () => {
+    const { erp } = setUp({ entitySets: { A_SalesOrder: [order] } }, { ...ORDERS, defaultIfMatch: '*' })
+    const [result] = await erp.update('A_SalesOrder', [
+      {
+        id: '4711',
+        values: { PurchaseOrderByCustomer: 'PO-1' },
+        etag: 'W/"datetimeoffset\'2001-01-01T00%3A00%3A00Z\'"',
+      },
+    ])
+    expect(result).toMatchObject({ ok: false, error: { code: 'CONFLICT', status: 412 } })
+  })
+
   it('sends MERGE when configured', async () => {
     const { erp, requests } = setUp(
       { entitySets: { A_BusinessPartner: partners(1) } },

@@ -46,9 +46,9 @@ export async function createEntities(
 
 /**
  * Updates records with PATCH (or MERGE, V2 option), sending `If-Match` with the record's ETag when
- * given (`etagOf(record)` of a record read earlier, or `*` to overwrite). A stale ETag is a
- * `CONFLICT` carrying the current ETag (from the 412's `etag` header, else read once); a missing
- * one on a set that wants it is `PRECONDITION_REQUIRED` (sheet §3.3).
+ * given (`etagOf(record)` of a record read earlier, or `*` to overwrite), else the `defaultIfMatch`
+ * option. A stale ETag is a `CONFLICT` carrying the current ETag (from the 412's `etag` header, else
+ * read once); a missing one on a set that wants it is `PRECONDITION_REQUIRED` (sheet §3.3).
  */
 export async function updateEntities(
   ctx: SapContext,
@@ -66,13 +66,14 @@ export async function updateEntities(
   const version = ctx.state.version
   return writeEach(updates, async (update) => {
     const path = `${entity}${keyPredicate(update.id, version, set)}`
+    const etag = update.etag ?? ctx.options.defaultIfMatch
     try {
       const response = await ctx.request({
         method: version === 'v4' ? 'PATCH' : ctx.options.updateMethod,
         path,
         headers: {
           ...jsonHeaders(version),
-          ...(update.etag === undefined ? {} : { 'if-match': update.etag }),
+          ...(etag === undefined ? {} : { 'if-match': etag }),
         },
         body: jsonBody(version, toWire(update.values, set, version)),
         // The same fields set twice leave the same record; with If-Match a replay after a lost answer is a 412.
