@@ -1,7 +1,8 @@
 /**
  * The Salesforce simulator as a benchmark server in its own process (so its memory and CPU are not
  * counted against the clients): `RECORDS` accounts, plus an `Upsert__c` object keyed by `ExtId__c`.
- * Prints `{"url": …}` on its first stdout line and serves until its stdin closes.
+ * Prints `{"url": …}` on its first stdout line and serves until its stdin closes. `LATENCY_MS` delays
+ * every query page by that long.
  */
 import { salesforceSimulator } from '../../packages/connector-salesforce/src/testing/index.js'
 
@@ -22,6 +23,10 @@ const sim = salesforceSimulator({
   fields: { Upsert__c: { Name: {}, ExtId__c: { externalId: true }, Amount__c: { type: 'double' } } },
   bulk: { pollsUntilComplete: 0 },
 })
+// A real org takes far longer than this simulator to answer a query page; LATENCY_MS adds a wait before
+// each query page so that a client's page scheduling, not the simulator's CPU, decides the read rate.
+const latencyMs = Number(process.env.LATENCY_MS ?? 0)
+if (latencyMs > 0) sim.faults.always({ delayMs: latencyMs, match: { path: '*/query*' } })
 const server = await sim.listen()
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`)
 process.stdin.resume()

@@ -33,6 +33,13 @@ export const salesforceOptionsShape = {
    * Parallel writes to records sharing a parent can contend for locks: those records are re-sent.
    */
   collectionConcurrency: z.number().int().min(1).max(25).default(4),
+  /**
+   * Query pages in flight at once during a read (default 4; 1 follows each `nextRecordsUrl` only once
+   * the page naming it has arrived, as jsforce does). Pages past the next are asked for by locator,
+   * whose format is observed, not documented (UNVERIFIED): a page is used only when it is exactly the
+   * page the links lead to, so a wrong guess costs API calls, never records.
+   */
+  queryConcurrency: z.number().int().min(1).max(10).default(4),
   /** How Bulk API 2.0 jobs are polled and read. */
   bulk: z
     .object({

@@ -14,14 +14,14 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((item) => item.close()))
 })
 
-function setUp(options: SalesforceSimulatorOptions = {}) {
+function setUp(options: SalesforceSimulatorOptions = {}, connector: { queryConcurrency?: number } = {}) {
   const sim = salesforceSimulator(options)
   const paths: string[] = []
   const dispatcher = sim.dispatcher.compose((dispatch) => (request, handler) => {
     paths.push(`${request.method} ${request.path}`)
     return dispatch(request, handler)
   })
-  const crm = salesforce({ auth: sim.auth, dispatcher })
+  const crm = salesforce({ auth: sim.auth, dispatcher, ...connector })
   opened.push(crm, sim)
   return { sim, crm, paths }
 }
@@ -134,9 +134,10 @@ describe('salesforce reads', () => {
   })
 
   it('stops requesting pages when the caller stops reading', async () => {
-    const { crm, paths } = setUp({
-      records: { Account: Array.from({ length: 5000 }, (_, index) => ({ Name: `A${index}` })) },
-    })
+    const { crm, paths } = setUp(
+      { records: { Account: Array.from({ length: 5000 }, (_, index) => ({ Name: `A${index}` })) } },
+      { queryConcurrency: 1 },
+    )
     for await (const record of crm.query('Account', { select: ['Name'] })) {
       if (record.Name === 'A10') break
     }
@@ -247,6 +248,134 @@ describe('salesforce reads', () => {
     const { crm } = setUp({ dailyApiLimit: 500 })
     const limits = await crm.limits()
     expect(limits.DailyApiRequests).toEqual({ Max: 500, Remaining: 499 })
+  })
+})
+
+describe('salesforce reads with pages asked for ahead', () => {
+  const accounts = (count: number) => Array.from({ length: count }, (_, index) => ({ Name: `A${index}` }))
+
+  it('reads every record once and in order with pages asked for by locator', async () => {
+    const { crm, paths } = setUp({ records: { Account: accounts(6500) } }, { queryConcurrency: 3 })
+    const records = await collect(crm.query('Account', { select: ['Name'], orderBy: [{ field: 'Name' }] }))
+    const expected = accounts(6500)
+      .map((account) => account.Name)
+      .sort()
+    expect(records.map((record) => record.Name)).toEqual(expected)
+    // 2,000 + 2,000 + 2,000 + 500: four pages, none asked for twice.
+    expect(paths.filter((path) => path.includes('/query'))).toHaveLength(4)
+  })
+
+  it('has the page after next asked for before the next page has arrived', async () => {
+    const sim = salesforceSimulator()
+    const page = (offset: number) => ({
+      totalSize: 6000,
+      done: offset === 4000,
+      ...(offset === 4000 ? {} : { nextRecordsUrl: `/services/data/v62.0/query/01gAHEAD-${offset + 2000}` }),
+      records: Array.from({ length: 2000 }, (_, index) => ({
+        attributes: { type: 'Account', url: 'x' },
+        Name: `A${offset + index}`,
+      })),
+    })
+    let thirdAsked: () => void = () => {}
+    const third = new Promise<void>((resolve) => {
+      thirdAsked = resolve
+    })
+    const handlers = [
+      http.get('*/services/data/v62.0/query/01gAHEAD-2000', async () => {
+        // Read link by link, the third page would not be asked for until this one is answered.
+        const ahead = await Promise.race([
+          third.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(resolve, 2_000, false)),
+        ])
+        return ahead ? HttpResponse.json(page(2000)) : new HttpResponse('not asked ahead', { status: 500 })
+      }),
+      http.get('*/services/data/v62.0/query/01gAHEAD-4000', () => {
+        thirdAsked()
+        return HttpResponse.json(page(4000))
+      }),
+      http.get('*/services/data/v62.0/query', () => HttpResponse.json(page(0))),
+    ]
+    const dispatcher = mswDispatcher([...handlers, ...sim.handlers])
+    const crm = salesforce({ auth: sim.auth, dispatcher, queryConcurrency: 2, retry: { maxRetries: 0 } })
+    opened.push(crm, sim)
+
+    expect(await collect(crm.query('Account', { select: ['Name'] }))).toHaveLength(6000)
+    await dispatcher.destroy()
+  })
+
+  it('asks for no page past the caller limit', async () => {
+    const { crm, paths } = setUp({ records: { Account: accounts(9000) } }, { queryConcurrency: 4 })
+    const records = await collect(crm.query('Account', { select: ['Name'], limit: 3000 }))
+    expect(records).toHaveLength(3000)
+    expect(paths.filter((path) => path.includes('/query'))).toHaveLength(2)
+  })
+
+  it('follows the links when pages come back smaller than the first, keeping every record once', async () => {
+    // Locators in the observed format, but the second page holds 1,000 rows where 2,000 were expected,
+    // so the page asked for ahead (`-4000`) is not the one the links lead to (`-3000`).
+    const sim = salesforceSimulator()
+    const page = (from: number, to: number, next: number | undefined) => ({
+      totalSize: 5000,
+      done: next === undefined,
+      ...(next === undefined ? {} : { nextRecordsUrl: `/services/data/v62.0/query/01gUNEVEN-${next}` }),
+      records: Array.from({ length: to - from }, (_, index) => ({
+        attributes: { type: 'Account', url: 'x' },
+        Name: `A${from + index}`,
+      })),
+    })
+    const asked: string[] = []
+    const pages: Record<string, ReturnType<typeof page>> = {
+      '2000': page(2000, 3000, 3000),
+      '3000': page(3000, 5000, undefined),
+      '4000': page(4000, 5000, undefined),
+    }
+    const handlers = [
+      http.get('*/services/data/v62.0/query/:locator', ({ params }) => {
+        const offset = String(params.locator).split('-')[1] ?? ''
+        asked.push(offset)
+        const answer = pages[offset]
+        return answer === undefined ? new HttpResponse(null, { status: 404 }) : HttpResponse.json(answer)
+      }),
+      http.get('*/services/data/v62.0/query', () => HttpResponse.json(page(0, 2000, 2000))),
+    ]
+    const dispatcher = mswDispatcher([...handlers, ...sim.handlers])
+    const crm = salesforce({ auth: sim.auth, dispatcher, queryConcurrency: 2 })
+    opened.push(crm, sim)
+
+    const names = (await collect(crm.query('Account', { select: ['Name'] }))).map((record) => record.Name)
+
+    expect(names).toEqual(Array.from({ length: 5000 }, (_, index) => `A${index}`))
+    expect(asked.sort()).toEqual(['2000', '3000', '4000'])
+    await dispatcher.destroy()
+  })
+
+  it('asks for nothing ahead when the locator is not in the observed format', async () => {
+    const sim = salesforceSimulator()
+    const asked: string[] = []
+    const record = (name: string) => ({ attributes: { type: 'Account', url: 'x' }, Name: name })
+    const handlers = [
+      http.get('*/services/data/v62.0/query/:locator', ({ params }) => {
+        asked.push(String(params.locator))
+        return HttpResponse.json({ totalSize: 3, done: true, records: [record('C')] })
+      }),
+      http.get('*/services/data/v62.0/query', () =>
+        HttpResponse.json({
+          totalSize: 3,
+          done: false,
+          nextRecordsUrl: '/services/data/v62.0/query/opaqueCursorToken',
+          records: [record('A'), record('B')],
+        }),
+      ),
+    ]
+    const dispatcher = mswDispatcher([...handlers, ...sim.handlers])
+    const crm = salesforce({ auth: sim.auth, dispatcher, queryConcurrency: 4 })
+    opened.push(crm, sim)
+
+    const names = (await collect(crm.query('Account', { select: ['Name'] }))).map((item) => item.Name)
+
+    expect(names).toEqual(['A', 'B', 'C'])
+    expect(asked).toEqual(['opaqueCursorToken'])
+    await dispatcher.destroy()
   })
 })
 

@@ -28,9 +28,11 @@ export interface SoqlReadOptions {
 
 /**
  * Every record of a SOQL statement, following `nextRecordsUrl` until `done`. The next page is
- * requested as soon as a page arrives, so the network and the caller's loop overlap; at most two pages
- * are held at once, whatever the size of the result. A hand-written iterator rather than an async
- * generator: a generator costs several promises per record, and a read yields 100k of them.
+ * requested as soon as a page arrives, so the network and the caller's loop overlap. With
+ * `queryConcurrency` above 1, later pages are asked for ahead by their locator (see `PageAhead`);
+ * at most that many pages plus the one being read are held at once, whatever the size of the result.
+ * A hand-written iterator rather than an async generator: a generator costs several promises per
+ * record, and a read yields 100k of them.
  */
 export function soqlRecords(
   ctx: SalesforceContext,
@@ -40,11 +42,42 @@ export function soqlRecords(
   return { [Symbol.asyncIterator]: () => new SoqlPages(ctx, soql, options) }
 }
 
+/** A page asked for: the path it was asked at (none for the first) and the answer to come. */
+interface PageRequest {
+  path: string | undefined
+  response: Promise<JunctionResponse>
+}
+
+/**
+ * Locators are observed as `<cursor id>-<rows so far>` (sheet §3.2; UNVERIFIED: the format is not
+ * documented). From the first page's `nextRecordsUrl` and size, the locators of the pages after it can
+ * be asked for before their predecessors arrive. A page asked for ahead is used only when its path is
+ * exactly the `nextRecordsUrl` the page before it named; otherwise every page asked ahead is dropped
+ * and the read goes on link by link. A different format, or pages of uneven size, can cost the calls
+ * made ahead, never a record.
+ */
+interface PageAhead {
+  /** The `nextRecordsUrl` up to and including the `-` before the row count. */
+  prefix: string
+  /** Rows per page: the first page's size. */
+  stride: number
+  /** The row count of the next locator to ask for. */
+  offset: number
+  /** No page starts at or past this row (the result's size, or the caller's limit). */
+  end: number
+}
+
+const LOCATOR = /^(.*-)(\d+)$/
+
 class SoqlPages implements AsyncIterator<EntityRecord> {
   readonly #ctx: SalesforceContext
   readonly #headers: Record<string, string> | undefined
+  readonly #limit: number
+  readonly #concurrency: number
   #remaining: number
-  #pending: Promise<JunctionResponse> | undefined
+  #requests: PageRequest[]
+  #ahead: PageAhead | undefined
+  #firstPage = true
   #records: readonly Record<string, unknown>[] = []
   #position = 0
 
@@ -54,12 +87,13 @@ class SoqlPages implements AsyncIterator<EntityRecord> {
       options.pageSize === undefined
         ? undefined
         : { 'sforce-query-options': `batchSize=${batchSize(options.pageSize)}` }
-    this.#remaining = options.limit ?? Number.POSITIVE_INFINITY
-    this.#pending = call(ctx, {
-      path: options.all === true ? 'queryAll' : 'query',
-      query: { q: soql },
-      headers: this.#headers,
-    })
+    this.#limit = options.limit ?? Number.POSITIVE_INFINITY
+    this.#remaining = this.#limit
+    this.#concurrency = ctx.options.queryConcurrency
+    const path = options.all === true ? 'queryAll' : 'query'
+    this.#requests = [
+      { path: undefined, response: call(ctx, { path, query: { q: soql }, headers: this.#headers }) },
+    ]
   }
 
   next(): Promise<IteratorResult<EntityRecord>> {
@@ -103,25 +137,62 @@ class SoqlPages implements AsyncIterator<EntityRecord> {
 
   async #nextPage(): Promise<IteratorResult<EntityRecord>> {
     for (;;) {
-      if (this.#remaining <= 0 || this.#pending === undefined) {
+      const request = this.#requests.shift()
+      if (this.#remaining <= 0 || request === undefined) {
         this.#stop()
         return { done: true, value: undefined }
       }
-      const page: QueryPage = readBody(queryPageSchema, await this.#pending)
-      this.#pending =
-        page.done === false && page.nextRecordsUrl !== undefined && this.#remaining > page.records.length
-          ? call(this.#ctx, { path: page.nextRecordsUrl, headers: this.#headers })
-          : undefined
+      const page: QueryPage = readBody(queryPageSchema, await request.response)
+      const next = page.done === false ? page.nextRecordsUrl : undefined
+      if (this.#requests[0] !== undefined && this.#requests[0].path !== next) this.#dropAhead()
+      if (this.#firstPage) {
+        this.#firstPage = false
+        this.#ahead = this.#planAhead(next, page)
+      }
+      if (next !== undefined && this.#remaining > page.records.length) this.#askFor(next)
       this.#records = page.records
       this.#position = 0
       if (this.#records.length > 0) return this.next()
     }
   }
 
-  // A caller that stops early leaves the prefetched page unread; its failure is nobody's concern.
+  #planAhead(next: string | undefined, page: QueryPage): PageAhead | undefined {
+    const locator = next === undefined ? undefined : LOCATOR.exec(next)
+    const stride = page.records.length
+    if (this.#concurrency < 2 || locator === null || locator === undefined || stride === 0) return undefined
+    if (Number(locator[2]) !== stride) return undefined
+    return {
+      prefix: locator[1] as string,
+      stride,
+      offset: stride,
+      end: Math.min(page.totalSize, this.#limit),
+    }
+  }
+
+  // Keeps the pages after the one being read in flight: `next` (the link the page named) first, unless
+  // it is already asked for, then pages ahead by locator, up to `queryConcurrency`.
+  #askFor(next: string): void {
+    if (this.#requests.length === 0) {
+      this.#requests.push({ path: next, response: call(this.#ctx, { path: next, headers: this.#headers }) })
+      if (this.#ahead !== undefined) this.#ahead.offset += this.#ahead.stride
+    }
+    const ahead = this.#ahead
+    while (ahead !== undefined && this.#requests.length < this.#concurrency && ahead.offset < ahead.end) {
+      const path = `${ahead.prefix}${ahead.offset}`
+      this.#requests.push({ path, response: call(this.#ctx, { path, headers: this.#headers }) })
+      ahead.offset += ahead.stride
+    }
+  }
+
+  #dropAhead(): void {
+    for (const request of this.#requests) request.response.catch(() => undefined)
+    this.#requests = []
+    this.#ahead = undefined
+  }
+
+  // A caller that stops early leaves the pages asked for unread; their failures are nobody's concern.
   #stop(): void {
-    this.#pending?.catch(() => undefined)
-    this.#pending = undefined
+    this.#dropAhead()
     this.#records = []
   }
 }
