@@ -56,6 +56,18 @@ describe('createMetrics', () => {
     expect(latency?.mean).toBeCloseTo(500.5, -1)
   })
 
+  it('adds the series of each system up, latency percentiles across all its operations', () => {
+    const metrics = createMetrics()
+    for (let ms = 1; ms <= 500; ms++) metrics.record(ended({ durationMs: ms }))
+    for (let ms = 501; ms <= 1_000; ms++) metrics.record(ended({ operation: 'get', durationMs: ms, retries: 1 }))
+    metrics.record(ended({ system: 'erp', connection: 'erp', errorCode: 'SERVER_ERROR', status: 500 }))
+    const [demo, erp] = metrics.snapshot().systems
+    expect(demo).toMatchObject({ system: 'demo', count: 1_000, errors: 0, retries: 500 })
+    expect(demo?.latencyMs.p50).toBeCloseTo(500, -1)
+    expect(demo?.latencyMs.p95).toBeCloseTo(950, -1)
+    expect(erp).toMatchObject({ system: 'erp', count: 1, errors: 1, retries: 0 })
+  })
+
   it('keeps at most maxSeries series and counts the requests it dropped', () => {
     const metrics = createMetrics({ maxSeries: 2 })
     for (const operation of ['get', 'query', 'create', 'update']) metrics.record(ended({ operation }))

@@ -41,6 +41,15 @@ export interface SeriesSnapshot {
   latencyMs: LatencySummary
 }
 
+/** What every connection of one system did, all operations together. */
+export interface SystemSnapshot {
+  system: string
+  count: number
+  errors: number
+  retries: number
+  latencyMs: LatencySummary
+}
+
 /** The last state each circuit breaker reported. */
 export interface BreakerSnapshot {
   system: string
@@ -53,6 +62,8 @@ export interface BreakerSnapshot {
 export interface MetricsSnapshot {
   takenAt: string
   series: SeriesSnapshot[]
+  /** The series added up per system (e.g. p95 of every Salesforce call), merged when the snapshot is taken. */
+  systems: SystemSnapshot[]
   breakers: BreakerSnapshot[]
   /** Requests not recorded because `maxSeries` was reached. */
   dropped: number
@@ -93,6 +104,15 @@ export function createMetrics(input: MetricsOptions = {}): MetricsRecorder {
   const breakers = new Map<string, BreakerSnapshot>()
   let dropped = 0
 
+  const histogram = (): Histogram =>
+    build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: maxUs,
+      numberOfSignificantValueDigits: options.significantDigits,
+      autoResize: false,
+      useWebAssembly: false,
+    })
+
   const seriesFor = (event: JunctionEventMap['request:end']): Series | undefined => {
     const operation = event.operation ?? NO_OPERATION
     let operations = series.get(event.connection)
@@ -111,13 +131,7 @@ export function createMetrics(input: MetricsOptions = {}): MetricsRecorder {
         errors: 0,
         errorsByCode: new Map(),
         retries: 0,
-        latencyUs: build({
-          lowestDiscernibleValue: 1,
-          highestTrackableValue: maxUs,
-          numberOfSignificantValueDigits: options.significantDigits,
-          autoResize: false,
-          useWebAssembly: false,
-        }),
+        latencyUs: histogram(),
       }
       operations.set(operation, found)
       seriesCount++
@@ -159,9 +173,26 @@ export function createMetrics(input: MetricsOptions = {}): MetricsRecorder {
     },
     record,
     snapshot() {
+      const all = [...series.values()].flatMap((operations) => [...operations.values()])
+      const bySystem = new Map<string, Series>()
+      for (const one of all) {
+        let total = bySystem.get(one.system)
+        if (total === undefined) {
+          total = { ...one, count: 0, errors: 0, retries: 0, errorsByCode: new Map(), latencyUs: histogram() }
+          bySystem.set(one.system, total)
+        }
+        total.count += one.count
+        total.errors += one.errors
+        total.retries += one.retries
+        total.latencyUs.add(one.latencyUs)
+      }
       return {
         takenAt: new Date().toISOString(),
-        series: [...series.values()].flatMap((operations) => [...operations.values()].map(summarize)),
+        series: all.map(summarize),
+        systems: [...bySystem.values()].map((total) => {
+          const { system, count, errors, retries, latencyMs } = summarize(total)
+          return { system, count, errors, retries, latencyMs }
+        }),
         breakers: [...breakers.values()].map((breaker) => ({ ...breaker })),
         dropped,
       }
