@@ -185,6 +185,15 @@ describe('the ACME ERP connector', () => {
     expect(calls).toEqual(['POST /api/v2/customers/import', 'POST /api/v2/customers/import'])
   })
 
+  it('sends no import when every record of an upsert fails before sending', async () => {
+    const { erp, calls } = setup()
+    const results = await erp.upsert('customers', [{ customer_no: 'C-9', credit_limit: '1,5' }], {
+      externalId: 'customer_no',
+    })
+    expect(results.map((r) => (r.ok ? undefined : r.error.code))).toEqual(['VALIDATION_FAILED'])
+    expect(calls).toEqual([])
+  })
+
   it('delivers a row updated later in the very second of the last change read', async () => {
     const { erp } = setup(3)
     const first = await collect(erp.changes('customers'))

@@ -45,7 +45,10 @@ const acmeDate = converter(
 /** The ERP's amounts, `"1250,50"` ⇄ exact decimal text `"1250.50"` (never a float). */
 const acmeAmount = converter(
   'acmeAmount',
-  (value) => parseDecimal(typeof value === 'string' ? value.replace(',', '.') : { not: 'text' }),
+  (value) =>
+    typeof value === 'string'
+      ? parseDecimal(value.replace(',', '.'))
+      : invalid('invalid_type', 'expected text'),
   (value) => {
     const exact = parseDecimal(value)
     return exact.ok ? valid(exact.value.replace('.', ',')) : exact
@@ -71,7 +74,11 @@ const imported = (count: number) =>
       .array(errorBody.or(z.object({ id: z.number(), action: z.enum(['created', 'updated']) })))
       .length(count),
   })
-const cursor = z.object({ at: z.string(), after: z.number().optional(), seen: z.string().array().optional() })
+const cursor = z.object({
+  at: z.string().regex(STAMP),
+  after: z.number().optional(),
+  seen: z.string().array().optional(),
+})
 type Mark = z.infer<typeof cursor>
 
 /** The ERP's error numbers (any other falls back to the HTTP status). */
@@ -136,6 +143,24 @@ async function list(ctx: ConnectorContext, entity: string, query: ConnectorReque
   return read(page, await ctx.request({ path: tablePath(entity), query }), 'a page of rows')
 }
 
+/** Sends rows to the ERP's import: one answer per row, its id and action or its error. */
+async function importRows(ctx: ConnectorContext, entity: string, key: string, rows: EntityRecord[]) {
+  const path = `${tablePath(entity)}/import`
+  const response = await ctx.request({ method: 'POST', path, query: { key }, body: json({ rows }) })
+  const request = { method: 'POST' as const, url: response.url, headers: {}, operation: ctx.operation }
+  return read(imported(rows.length), response, 'a result per row').results.map((answer) =>
+    'err' in answer ? acmeError(answer, { ...response, body: answer }, request) : answer,
+  )
+}
+const attempt = <T>(run: () => T): T | JunctionError => {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof JunctionError) return error
+    throw error
+  }
+}
+
 // A change cursor is the second of the last change and what of it was delivered. While that second is
 // open (by the ERP's clock) that is each row's `id@version`, since a row updated later in the same
 // second must still come. Once it is over no row can join it, and the last id (in `id` order) suffices.
@@ -168,12 +193,14 @@ const connect = defineConnector({
   options: optionsShape,
   mapError: mapAcmeError,
   middleware(stack) {
-    const businessErrors: Middleware = (next) => async (request) => {
-      const response = await next(request)
-      const error = response.status < 400 ? mapAcmeError(response, request) : undefined
-      if (error) throw error
-      return response as never
-    }
+    const businessErrors: Middleware =
+      (next) =>
+      async <T>(request: JunctionRequest) => {
+        const response = await next<T>(request)
+        const error = response.status < 400 ? mapAcmeError(response, request) : undefined
+        if (error) throw error
+        return response
+      }
     stack.add('acme-business-errors', businessErrors, { after: 'errors' })
   },
   async get(ctx, entity, id) {
@@ -223,32 +250,19 @@ const connect = defineConnector({
       await ctx.request({ method: 'PUT', path: rowPath(entity, id), body })
       return { ok: true, id: String(id) }
     }),
-  // The ERP's import creates or updates rows matched on a unique column, answering for each row.
+  // The ERP's import creates or updates rows matched on a unique column, and answers for each row.
   async upsert(ctx, entity, records, { externalId }) {
     const results: WriteResult[] = []
     for (let start = 0; start < records.length; start += MAX_IMPORT) {
-      const chunk = records.slice(start, start + MAX_IMPORT).map((record) => {
-        try {
-          return convert(entity, record, true)
-        } catch (error) {
-          return error as JunctionError
-        }
-      })
-      const rows = chunk.filter((wire) => !(wire instanceof JunctionError))
-      const path = `${tablePath(entity)}/import`
-      const response = await ctx.request({
-        method: 'POST',
-        path,
-        query: { key: externalId },
-        body: json({ rows }),
-      })
-      const answers = read(imported(rows.length), response, 'a result per row')
-      const origin = { method: 'POST' as const, url: response.url, headers: {}, operation: ctx.operation }
-      const written = await writeEach(chunk, async (wire) => {
+      const converted = records
+        .slice(start, start + MAX_IMPORT)
+        .map((r) => attempt(() => convert(entity, r, true)))
+      const rows = converted.filter((wire): wire is EntityRecord => !(wire instanceof JunctionError))
+      const answers = rows.length > 0 ? await importRows(ctx, entity, externalId, rows) : []
+      const written = await writeEach(converted, async (wire) => {
         if (wire instanceof JunctionError) throw wire
-        const answer = answers.results.shift()
-        if (answer === undefined || 'err' in answer)
-          throw acmeError(answer ?? { err: 0, msg: '' }, response, origin)
+        const answer = answers.shift() as (typeof answers)[number] // checked: one answer per row sent
+        if (answer instanceof JunctionError) throw answer
         return { ok: true, id: String(answer.id), created: answer.action === 'created' }
       })
       results.push(...written.map((result) => ({ ...result, index: start + result.index })))
@@ -283,7 +297,8 @@ const connect = defineConnector({
         }
       }
       if (rows.length === 0 || offset + rows.length >= total) return
-      // The next page starts after the mark; only a page all delivered before (a busy second) is stepped over.
+      // The next page starts after the mark. Only a page delivered before (a second with more changes than
+      // a page) is stepped over by offset, and that assumes its rows do not change meanwhile.
       offset = fresh.length > 0 ? 0 : offset + rows.length
     }
   },
