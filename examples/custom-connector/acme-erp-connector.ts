@@ -164,6 +164,7 @@ const attempt = <T>(run: () => T): T | JunctionError => {
 // A change cursor is the second of the last change and what of it was delivered. While that second is
 // open (by the ERP's clock) that is each row's `id@version`, since a row updated later in the same
 // second must still come. Once it is over no row can join it, and the last id (in `id` order) suffices.
+// (So a cursor grows only with the changes of one second read while that second is still open.)
 const rowKey = (r: Row) => `${r.id}@${r.version}`
 const isNew = (r: Row, mark?: Mark) =>
   !mark || r.modified !== mark.at || (mark.seen ? !mark.seen.includes(rowKey(r)) : r.id > (mark.after ?? 0))
