@@ -1,6 +1,6 @@
 import type { EntityRecord } from '@junction/core'
 import { type ConnectorContractOptions, connectorContract } from '@junction/core/testing/contracts'
-import { type SalesforceOptions, salesforce } from './salesforce-connector.js'
+import { type SalesforceOptions, salesforce } from './index.js'
 import { salesforceSimulator } from './testing/index.js'
 import { withChecksum } from './testing/salesforce-ids.js'
 
