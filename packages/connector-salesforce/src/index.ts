@@ -30,3 +30,8 @@ export {
   soqlLikeLiteral,
   soqlLiteral,
 } from './soql.js'
+/** A write-back target upserting canonical results into an sObject by external id (Collections, or Bulk 2.0 above `bulkThreshold`). */
+export {
+  type SalesforceUpsertTargetOptions,
+  salesforceUpsertTarget,
+} from './write-back/salesforce-upsert-target.js'

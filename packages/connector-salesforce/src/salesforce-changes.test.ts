@@ -46,6 +46,50 @@ describe('salesforce changes', () => {
     expect(resumed.map((change) => change.record?.Name)).toEqual([first[2]?.record?.Name, 'd'])
   })
 
+  it('picks up a change written after the read in the same second to a record with a lower Id', async () => {
+    const { crm, advance } = setUp()
+    const [older] = await crm.create('Account', [{ Name: 'older' }])
+    advance(1000)
+    const [newer] = await crm.create('Account', [{ Name: 'newer' }])
+    const read = await collect(crm.changes('Account'))
+    const last = read.at(-1)?.cursor as string
+
+    await crm.update('Account', [{ id: String(older?.id), values: { Name: 'older, renamed' } }])
+    const resumed = await collect(crm.changes('Account', { cursor: last }))
+
+    expect(read.map((change) => change.id)).toEqual([older?.id, newer?.id])
+    expect(resumed.map((change) => change.record?.Name)).toEqual(['older, renamed'])
+    expect(await collect(crm.changes('Account', { cursor: resumed[0]?.cursor }))).toEqual([])
+  })
+
+  it('keeps cursors small when many records share a second, resuming after the Id as before', async () => {
+    const { crm } = setUp()
+    await crm.create(
+      'Account',
+      Array.from({ length: 450 }, (_, index) => ({ Name: `A${index}` })),
+    )
+    const read = await collect(crm.changes('Account'))
+    const lengths = read.map((change) => change.cursor.length)
+    const resumed = await collect(crm.changes('Account', { cursor: read[300]?.cursor }))
+    const again = await collect(crm.changes('Account', { cursor: resumed[10]?.cursor }))
+
+    expect(Math.max(...lengths)).toBeLessThan(6000)
+    expect(resumed.map((change) => change.id)).toEqual(read.slice(301).map((change) => change.id))
+    expect(again.map((change) => change.id)).toEqual(read.slice(312).map((change) => change.id))
+  })
+
+  it('resumes from a cursor written by the previous version of the connector', async () => {
+    const { crm, advance } = setUp()
+    const [first] = await crm.create('Account', [{ Name: 'a' }])
+    advance(1000)
+    await crm.create('Account', [{ Name: 'b' }])
+    const legacy = Buffer.from(
+      JSON.stringify({ v: 1, m: '2026-01-10T09:00:00.000+0000', id: first?.id }),
+    ).toString('base64url')
+    const resumed = await collect(crm.changes('Account', { cursor: legacy }))
+    expect(resumed.map((change) => change.record?.Name)).toEqual(['b'])
+  })
+
   it('reports soft deletes read through queryAll as delete changes', async () => {
     const { crm, advance } = setUp()
     const [created] = await crm.create('Account', [{ Name: 'gone' }])

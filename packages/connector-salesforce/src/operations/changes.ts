@@ -5,20 +5,26 @@ import { apiName, bindSoql } from '../soql.js'
 import { describe } from './describe.js'
 import { soqlRecords } from './read.js'
 
-/** Where an incremental read stands: the last change's `SystemModstamp` and, for ties, its Id. */
-interface ChangeCursor {
-  modstamp: string
-  id: string
-}
+/**
+ * Where an incremental read stands: the last change's `SystemModstamp` and the Ids already yielded at
+ * that second (`seen`), or, once more than `SEEN_LIMIT` changes share it, the last Id (`after`).
+ */
+type ChangeCursor = { modstamp: string; seen: readonly string[] } | { modstamp: string; after: string }
 
 // Compound fields cannot be selected next to their components through the REST query.
 const UNSELECTABLE = new Set(['address', 'location', 'base64'])
+// Ids a cursor lists for its second; past this, cursors would grow with every change of a bulk load.
+const SEEN_LIMIT = 200
 
 /**
  * Changes in `SystemModstamp` order, ties broken by Id, read through `/queryAll` so soft deletes
- * (`IsDeleted`) come through as `delete` changes. Each change carries a cursor that resumes just after
- * it: `SystemModstamp > t OR (SystemModstamp = t AND Id > id)`, so nothing is skipped or repeated
- * however many records share a timestamp. Hard-deleted or purged rows need `deleted()` (or CDC).
+ * (`IsDeleted`) come through as `delete` changes. Timestamps have whole seconds and a record written
+ * later in the same second may have a lower Id (an update to an older record), so a cursor lists the
+ * Ids already yielded at its second and a resumed read re-reads that second, skipping only those:
+ * nothing is skipped or repeated. Past `SEEN_LIMIT` changes in one second the cursor resumes after the
+ * last Id instead (`Id > id`), exact unless a lower Id changes later in that same second. Two writes to
+ * one record within a second are one change (same `SystemModstamp`); CDC tells them apart. Hard-deleted
+ * or purged rows need `deleted()` (or CDC).
  */
 export async function* changedRecords(
   ctx: SalesforceContext,
@@ -39,21 +45,40 @@ export async function* changedRecords(
   const soql =
     start === undefined
       ? `${base} ${order}`
-      : 'id' in start
+      : 'after' in start
         ? bindSoql({
             text: `${base} WHERE SystemModstamp > :at OR (SystemModstamp = :at2 AND Id > :id) ${order}`,
-            params: { at: start.at, at2: start.at, id: start.id },
+            params: { at: start.at, at2: start.at, id: start.after },
           })
         : bindSoql({ text: `${base} WHERE SystemModstamp >= :at ${order}`, params: { at: start.at } })
+  let second = start?.at.getTime()
+  // Resuming after an Id stays that way for its second: a fresh `seen` would forget the lower Ids read.
+  let seen: Set<string> | undefined =
+    start === undefined || 'after' in start ? undefined : new Set('seen' in start ? start.seen : [])
   for await (const record of soqlRecords(ctx, soql, { all: true, pageSize: options.pageSize })) {
     const id = String(record.Id)
     const modstamp = String(record.SystemModstamp)
+    const changedAt = parseSalesforceDate(modstamp)
+    if (changedAt.getTime() === second) {
+      if (seen?.has(id)) continue
+    } else {
+      second = changedAt.getTime()
+      seen = new Set()
+    }
+    let cursor: ChangeCursor
+    if (seen !== undefined && seen.size < SEEN_LIMIT) {
+      seen.add(id)
+      cursor = { modstamp, seen: [...seen].sort() }
+    } else {
+      seen = undefined
+      cursor = { modstamp, after: id }
+    }
     yield {
       kind: record.IsDeleted === true ? 'delete' : 'upsert',
       id,
       record: record.IsDeleted === true ? undefined : record,
-      changedAt: parseSalesforceDate(modstamp),
-      cursor: encodeCursor({ modstamp, id }),
+      changedAt,
+      cursor: encodeCursor(cursor),
     }
   }
 }
@@ -100,10 +125,13 @@ export async function deletedRecords(
   }
 }
 
-function startingPoint(options: ChangesOptions): { at: Date; id: string } | { at: Date } | undefined {
+type StartingPoint = { at: Date } | { at: Date; seen: readonly string[] } | { at: Date; after: string }
+
+function startingPoint(options: ChangesOptions): StartingPoint | undefined {
   if (options.cursor !== undefined) {
     const cursor = decodeCursor(options.cursor)
-    return { at: parseSalesforceDate(cursor.modstamp), id: cursor.id }
+    const at = parseSalesforceDate(cursor.modstamp)
+    return 'seen' in cursor ? { at, seen: cursor.seen } : { at, after: cursor.after }
   }
   if (options.since !== undefined) {
     if (Number.isNaN(options.since.getTime())) throw invalid('changes: since is not a valid date')
@@ -113,23 +141,35 @@ function startingPoint(options: ChangesOptions): { at: Date; id: string } | { at
 }
 
 function encodeCursor(cursor: ChangeCursor): string {
-  return Buffer.from(JSON.stringify({ v: 1, m: cursor.modstamp, id: cursor.id })).toString('base64url')
+  const value =
+    'seen' in cursor
+      ? { v: 2, m: cursor.modstamp, s: cursor.seen }
+      : { v: 2, m: cursor.modstamp, id: cursor.after }
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
 }
 
+// Version 1 cursors (`{v: 1, m, id}`, written before `seen`) resume after their Id, as they always did.
 function decodeCursor(text: string): ChangeCursor {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as {
       v?: unknown
       m?: unknown
       id?: unknown
+      s?: unknown
     }
     if (
-      value.v === 1 &&
+      (value.v === 1 || value.v === 2) &&
       typeof value.m === 'string' &&
-      typeof value.id === 'string' &&
       !Number.isNaN(parseSalesforceDate(value.m).getTime())
     ) {
-      return { modstamp: value.m, id: value.id }
+      if (typeof value.id === 'string') return { modstamp: value.m, after: value.id }
+      if (
+        value.v === 2 &&
+        Array.isArray(value.s) &&
+        value.s.every((id): id is string => typeof id === 'string')
+      ) {
+        return { modstamp: value.m, seen: value.s }
+      }
     }
   } catch {
     // Falls through to the error below: the cursor's content is not quoted back.
