@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseAuditEvent } from '@junction/core'
 import { requireService } from '@junction/core/testing'
+import { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TRIAGE_MODEL } from './classifier.js'
 import { runTriage, type TriageReport } from './run-triage.js'
@@ -94,6 +95,16 @@ describe('the incident-triage example', () => {
       expectOneNotePerIncident(report)
       expectFaultsSurvived(report)
       expect(report.audit).toMatchObject({ decisions: 13, verified: true })
+    })
+
+    it('deletes its keys from Redis when it is done', async () => {
+      await run(redis.url)
+      const client = new Redis(redis.url)
+      try {
+        expect(await client.keys('junction:incident-triage:*')).toEqual([])
+      } finally {
+        await client.quit()
+      }
     })
   })
 })

@@ -6,6 +6,7 @@ import {
   type CheckpointStore,
   ConfigError,
   type EntityRecord,
+  isJunctionError,
   jsonlAudit,
   type MessageBus,
   parseAuditEvent,
@@ -145,7 +146,9 @@ export async function runTriage(options: TriageRunOptions): Promise<TriageReport
     try {
       await feed()
     } catch (error) {
-      log(`feed: ${(error as Error).message}; resuming from the last checkpoint`)
+      // As a supervisor restarting the feed would: it resumes from the last saved checkpoint.
+      if (!isJunctionError(error)) throw error
+      log(`feed: ${error.message}; resuming from the last checkpoint`)
       await feed()
     }
     await tally.drained(30_000)

@@ -23,6 +23,9 @@ export type IncidentChange = SinkChange<EntityRecord> & { entity: string }
  */
 export type TriageOutcome = 'noted' | 'recovered' | 'duplicate' | 'already-assigned' | 'gone' | 'deleted'
 
+/** Handles one delivery; `owner` names the attempt (consumer and message) in the lease it takes. */
+export type TriageHandler = (message: BusMessage<IncidentChange>, owner: string) => Promise<TriageOutcome>
+
 /** What the triage subscriber needs. */
 export interface TriageHandlerOptions {
   /** Writes the assignment and the note (stored values). */
@@ -50,9 +53,9 @@ export interface TriageHandlerOptions {
  *    fails is not retried here (nor by the connector: a lost response must not become a second
  *    journal entry); the handler throws and the bus redelivers, which starts again at step 1.
  */
-export function triageHandler(options: TriageHandlerOptions) {
+export function triageHandler(options: TriageHandlerOptions): TriageHandler {
   const { itsm, journal, ledger, trail, groupIds } = options
-  return async (message: BusMessage<IncidentChange>, owner: string): Promise<TriageOutcome> => {
+  return async (message, owner) => {
     const change = message.payload
     if (change.kind === 'delete') return 'deleted'
     const incident = change.value
