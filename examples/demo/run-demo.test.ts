@@ -21,8 +21,9 @@ describe('the demo', () => {
       { index: 1, code: 'VALIDATION_FAILED', systemCode: 'REQUIRED_FIELD_MISSING' },
     ])
     expect(report.openLeads).toBe(300)
-    // create: 3 calls; query: a 401, its replay, then the second page; the hostile query: 1.
-    expect(report.calls).toEqual({ token: 2, api: 7, unauthorized: 1 })
+    // create: 1 sObject Collections call for the 3 records; query: a 401, its replay, then the second
+    // page; the hostile query: 1.
+    expect(report.calls).toEqual({ token: 2, api: 5, unauthorized: 1 })
 
     const lines = (await readFile(file, 'utf8')).trim().split('\n')
     const events = lines.map((line) => parseAuditEvent(JSON.parse(line)))

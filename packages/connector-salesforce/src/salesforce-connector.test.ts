@@ -64,7 +64,8 @@ describe('salesforce connector (in-process simulator)', () => {
 
     const record = await crm.get('Account', String(stored?.Id))
 
-    expect(record).toEqual({ Id: stored?.Id, Name: 'Acme', Industry: 'Banking' })
+    expect(record).toMatchObject({ Id: stored?.Id, Name: 'Acme', Industry: 'Banking', IsDeleted: false })
+    expect(record).not.toHaveProperty('attributes')
   })
 
   it('returns undefined for a record that does not exist', async () => {
@@ -217,5 +218,35 @@ describe('salesforce connector (loopback server)', () => {
     expect(created).toMatchObject({ ok: true })
     expect(found).toHaveLength(1)
     expect(read).toMatchObject({ Id: created?.id, LastName: 'New' })
+  })
+
+  it('loads through Bulk 2.0, reads it back through a Bulk query and follows changes, over sockets', async () => {
+    const sim = salesforceSimulator({ fields: { Account: { ExtId__c: { externalId: true } } } })
+    const server = await sim.listen()
+    const crm = salesforce({ loginUrl: server.url, auth: sim.auth, bulk: { pollIntervalMs: 0 } })
+    opened.push(crm, sim)
+    const records = Array.from({ length: 2100 }, (_, index) => ({ Name: `L${index}`, ExtId__c: `E${index}` }))
+
+    const written = await crm.upsert('Account', records, { externalId: 'ExtId__c' })
+    let read = 0
+    for await (const _ of crm.bulkQuery('Account', { select: ['Id', 'Name'] })) read++
+    let changed = 0
+    for await (const _ of crm.changes('Account')) changed++
+
+    expect(written.every((result) => result.ok && result.created)).toBe(true)
+    expect(read).toBe(2100)
+    expect(changed).toBe(2100)
+  })
+
+  it('retries a query page whose connection dropped mid-body', async () => {
+    const sim = salesforceSimulator({ records: { Account: accounts(600) } })
+    const server = await sim.listen()
+    const crm = salesforce({ loginUrl: server.url, auth: sim.auth, retry: { baseMs: 1 } })
+    opened.push(crm, sim)
+    sim.faults.next({ match: { path: '*/query/*' }, kind: 'reset-mid-body' })
+
+    const records = await collect(crm.query('Account', { select: ['Name'], pageSize: 200 }))
+
+    expect(records.map((record) => record.Name)).toEqual(accounts(600).map((account) => account.Name))
   })
 })

@@ -1,4 +1,3 @@
-import { isJunctionError } from '@junction/core'
 import { describe, expect, it } from 'vitest'
 import { bindSoql, buildSoql, soqlLiteral } from './soql.js'
 import { parseSoql } from './testing/soql-parser.js'
@@ -47,9 +46,20 @@ describe('soqlLiteral', () => {
     expect(() => soqlLiteral(Number.NaN)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }))
   })
 
+  it.each(HOSTILE)('round-trips %j through startsWith, matching it literally', (value) => {
+    const parsed = parseSoql(buildSoql('Account', { where: { Name: { startsWith: value } } }))
+    const escapedWildcards = value.replace(/[%_]/g, (char) => `\\${char}`)
+    expect(parsed.where).toEqual({
+      kind: 'compare',
+      field: 'Name',
+      operator: 'LIKE',
+      value: `${escapedWildcards}%`,
+    })
+  })
+
   it.each(HOSTILE)('round-trips %j through the simulator parser unchanged', (value) => {
     const parsed = parseSoql(buildSoql('Account', { where: { Name: value } }))
-    expect(parsed.where).toEqual([{ field: 'Name', value }])
+    expect(parsed.where).toEqual({ kind: 'compare', field: 'Name', operator: '=', value })
   })
 })
 
@@ -82,14 +92,52 @@ describe('buildSoql', () => {
     )
   })
 
-  it('refuses operators other than equality as not supported', () => {
-    let caught: unknown
-    try {
-      buildSoql('Account', { where: { NumberOfEmployees: { gt: 5 } } })
-    } catch (error) {
-      caught = error
-    }
-    expect(isJunctionError(caught, 'NOT_SUPPORTED')).toBe(true)
+  it('writes every comparison operator', () => {
+    const soql = buildSoql('Account', {
+      where: {
+        NumberOfEmployees: { gt: 5, lte: 50 },
+        Name: { ne: null },
+        Industry: { in: ['Banking', "O'Reilly"] },
+        Rating: { notIn: ['Cold'] },
+        AnnualRevenue: { gte: 1.5, lt: 1e21 },
+      },
+    })
+    expect(soql).toBe(
+      "SELECT Id FROM Account WHERE NumberOfEmployees > 5 AND NumberOfEmployees <= 50 AND Name != null AND Industry IN ('Banking', 'O\\'Reilly') AND Rating NOT IN ('Cold') AND AnnualRevenue >= 1.5 AND AnnualRevenue < 1000000000000000000000",
+    )
+  })
+
+  it('escapes % and _ inside startsWith and contains, after the backslash and the quote', () => {
+    const soql = buildSoql('Account', { where: { Name: { startsWith: "50%_off\\'", contains: 'a_b' } } })
+    expect(soql).toBe("SELECT Id FROM Account WHERE Name LIKE '50\\%\\_off\\\\\\'%' AND Name LIKE '%a\\_b%'")
+  })
+
+  it('keeps % and _ as wildcards in a like pattern the caller wrote', () => {
+    expect(buildSoql('Account', { where: { Name: { like: "Ac_e%'" } } })).toBe(
+      "SELECT Id FROM Account WHERE Name LIKE 'Ac_e%\\''",
+    )
+  })
+
+  it('writes a Date compared with a date field as an unquoted date literal', () => {
+    const soql = buildSoql(
+      'Account',
+      {
+        where: {
+          SLAExpirationDate__c: { lt: new Date('2024-05-01T23:00:00Z') },
+          CreatedDate: new Date('2024-05-01T10:20:30Z'),
+        },
+      },
+      { dateFields: new Set(['SLAExpirationDate__c']) },
+    )
+    expect(soql).toBe(
+      'SELECT Id FROM Account WHERE SLAExpirationDate__c < 2024-05-01 AND CreatedDate = 2024-05-01T10:20:30Z',
+    )
+  })
+
+  it('refuses an empty IN list', () => {
+    expect(() => buildSoql('Account', { where: { Name: { in: [] } } })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    )
   })
 
   it('rejects a limit that is not a positive integer', () => {
@@ -141,6 +189,6 @@ describe('bindSoql', () => {
     const parsed = parseSoql(
       bindSoql({ text: 'SELECT Id FROM Account WHERE Name = :v', params: { v: value } }),
     )
-    expect(parsed.where).toEqual([{ field: 'Name', value }])
+    expect(parsed.where).toEqual({ kind: 'compare', field: 'Name', operator: '=', value })
   })
 })

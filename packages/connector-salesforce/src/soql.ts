@@ -44,13 +44,21 @@ export function soqlLiteral(value: QueryLiteral): string {
   return `'${value.replace(NEEDS_ESCAPE, (char) => ESCAPES[char] ?? unicodeEscape(char))}'`
 }
 
-/** `SELECT … FROM entity [WHERE a = x AND …] [ORDER BY …] [LIMIT n]` for a portable query. */
-export function buildSoql(entity: string, query: Query): string {
+/** How the builder renders values whose SOQL form depends on the field (date vs datetime). */
+export interface SoqlBuildOptions {
+  /** Fields of type `date`: a `Date` compared with them becomes a date literal (`2024-05-01`). */
+  dateFields?: ReadonlySet<string>
+}
+
+/**
+ * `SELECT … FROM entity [WHERE …] [ORDER BY …] [LIMIT n]` for a portable query. Every condition is
+ * ANDed; `eq`/`ne` with `null` test for absence; `like` takes a SOQL pattern whose `%` and `_` are
+ * wildcards, while `startsWith` and `contains` match their text literally (`\%`, `\_`).
+ */
+export function buildSoql(entity: string, query: Query, options: SoqlBuildOptions = {}): string {
   const fields = query.select === undefined || query.select.length === 0 ? ['Id'] : query.select
   let soql = `SELECT ${fields.map((field) => fieldPath(field, 'select')).join(', ')} FROM ${apiName(entity)}`
-  const conditions = whereConditions(query.where).map(
-    (condition) => `${fieldPath(condition.field, 'where')} = ${soqlLiteral(equalityValue(condition))}`,
-  )
+  const conditions = whereConditions(query.where).map((condition) => soqlCondition(condition, options))
   if (conditions.length > 0) soql += ` WHERE ${conditions.join(' AND ')}`
   if (query.orderBy !== undefined && query.orderBy.length > 0) {
     const order = query.orderBy.map(
@@ -60,6 +68,32 @@ export function buildSoql(entity: string, query: Query): string {
   }
   if (query.limit !== undefined) soql += ` LIMIT ${positiveInteger(query.limit, 'limit')}`
   return soql
+}
+
+/** `SELECT COUNT() FROM entity [WHERE …]`: the count comes back as the answer's `totalSize`. */
+export function buildCountSoql(
+  entity: string,
+  query: Pick<Query, 'where'>,
+  options: SoqlBuildOptions = {},
+): string {
+  const conditions = whereConditions(query.where).map((condition) => soqlCondition(condition, options))
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''
+  return `SELECT COUNT() FROM ${apiName(entity)}${where}`
+}
+
+/** The literal of a value compared with a `date` field: `YYYY-MM-DD`, unquoted, in UTC. */
+export function soqlDate(value: Date): string {
+  if (Number.isNaN(value.getTime())) throw invalid('a date in a query is invalid')
+  return value.toISOString().slice(0, 10)
+}
+
+/**
+ * A string literal for LIKE that matches `value` literally: escaped as any string, then `%` and `_`
+ * escaped as `\%` and `\_`, the two escapes SOQL allows only inside LIKE (sheet §3.4).
+ */
+export function soqlLikeLiteral(value: string, prefix = '', suffix = ''): string {
+  const quoted = soqlLiteral(value)
+  return `'${prefix}${quoted.slice(1, -1).replace(/[%_]/g, (char) => `\\${char}`)}${suffix}'`
 }
 
 /**
@@ -83,9 +117,50 @@ function fieldPath(field: string, where: string): string {
   return field
 }
 
-// This first version translates equality only; other operators arrive with the full query builder.
-function equalityValue(condition: Condition): QueryLiteral {
-  if (condition.operator !== 'eq') throw unsupportedCondition('salesforce', condition)
+const OPERATORS: Readonly<Record<string, string>> = {
+  eq: '=',
+  ne: '!=',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+}
+
+function soqlCondition(condition: Condition, options: SoqlBuildOptions): string {
+  const field = fieldPath(condition.field, 'where')
+  const literal = (value: QueryLiteral): string =>
+    value instanceof Date && options.dateFields?.has(condition.field) ? soqlDate(value) : soqlLiteral(value)
+  switch (condition.operator) {
+    case 'in':
+    case 'notIn': {
+      if (condition.value.length === 0)
+        throw invalid(`where.${condition.field}: ${condition.operator} needs values`)
+      const list = condition.value.map(literal).join(', ')
+      return `${field} ${condition.operator === 'in' ? 'IN' : 'NOT IN'} (${list})`
+    }
+    case 'like':
+      return `${field} LIKE ${likePattern(condition.value)}`
+    case 'startsWith':
+      return `${field} LIKE ${soqlLikeLiteral(likeText(condition), '', '%')}`
+    case 'contains':
+      return `${field} LIKE ${soqlLikeLiteral(likeText(condition), '%', '%')}`
+    default: {
+      const operator = OPERATORS[condition.operator]
+      if (operator === undefined) throw unsupportedCondition('salesforce', condition)
+      return `${field} ${operator} ${literal(condition.value)}`
+    }
+  }
+}
+
+// A caller's LIKE pattern keeps `%` and `_` as wildcards; everything else is escaped as in any string.
+function likePattern(value: QueryLiteral): string {
+  if (typeof value !== 'string') throw invalid('like needs a string pattern')
+  return soqlLiteral(value)
+}
+
+function likeText(condition: Condition): string {
+  if (typeof condition.value !== 'string')
+    throw invalid(`where.${condition.field}: ${condition.operator} needs a string`)
   return condition.value
 }
 

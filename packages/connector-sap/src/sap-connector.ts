@@ -1,99 +1,97 @@
 import {
+  type BatchOperation,
+  type BatchResult,
+  type Change,
+  type ChangesOptions,
   ConfigError,
   type Connector,
-  type ConnectorContext,
   defineConnector,
   type EntityRecord,
-  isJunctionError,
-  type Query,
-  type RecordId,
+  type OperationOptions,
 } from '@junction/core'
-import type { z } from 'zod'
-import { bindFilter, buildFilter, keyPredicate, propertyName, propertyPath } from './odata-literal.js'
+import { csrfMiddleware } from './csrf/csrf-middleware.js'
+import { CsrfSession } from './csrf/csrf-session.js'
+import type { ServiceMetadata } from './metadata/service-metadata.js'
+import { runBatch, type SapBatchOptions } from './sap-batch.js'
+import { readChanges } from './sap-changes.js'
 import { sapClientMiddleware } from './sap-client-middleware.js'
+import { type SapResolvedOptions, type SapState, serviceMetadata } from './sap-context.js'
 import { mapSapError } from './sap-errors.js'
-import { MAX_PAGE_SIZE, type SapOptions, sapOptionsShape } from './sap-options.js'
-import { collectionEnvelopeSchema, entityEnvelopeSchema, readBody, toRecord } from './sap-responses.js'
+import { type SapOptions, sapOptionsShape } from './sap-options.js'
+import { countEntities, getEntity, queryEntities, type SapQuery } from './sap-read.js'
+import { createEntities, deleteEntities, updateEntities } from './sap-write.js'
+import { type BapiCallOptions, type BapiResult, callBapi } from './soap/bapi-call.js'
+import type { RfcStructure } from './soap/rfc-values.js'
 
-type Context = ConnectorContext<z.output<z.ZodObject<typeof sapOptionsShape>>, undefined>
+/** The SAP connector: the portable operations, plus OData counts, `$metadata` and BAPI calls. */
+export interface SapConnector extends Connector {
+  /** Every matching record; `expand` adds OData `$expand`. */
+  query(entity: string, query?: SapQuery, options?: OperationOptions): AsyncIterable<EntityRecord>
+  /** How many records match (`$inlinecount` / `$count`). */
+  count(entity: string, query?: SapQuery, options?: OperationOptions): Promise<number>
+  /** The service's `$metadata`, parsed (entity sets, keys, property types, ETag sources). */
+  metadata(options?: OperationOptions): Promise<ServiceMetadata>
+  /** Calls an RFC-enabled function module (a BAPI) over SOAP-RFC on the same host. */
+  bapi(
+    name: string,
+    parameters: RfcStructure,
+    options?: BapiCallOptions & OperationOptions,
+  ): Promise<BapiResult>
+  /** Several operations in `$batch` requests; `changesetSize` groups consecutive writes (all or none each). */
+  batch(operations: readonly BatchOperation[], options?: SapBatchOptions): Promise<BatchResult[]>
+  /** Changes since a cursor or a time, oldest first, from `LastChangeDateTime` watermarks. */
+  changes(entity: string, options?: ChangesOptions): AsyncIterable<Change>
+}
 
 const connect = defineConnector({
   system: 'sap',
   options: sapOptionsShape,
   mapError: mapSapError,
-  setup(_options, auth) {
-    if (auth === undefined)
-      throw new ConfigError({ message: 'sap needs auth (e.g. basic for a technical user)', option: 'auth' })
-    return undefined
+  setup(options, auth): SapState {
+    const resolved = options as SapResolvedOptions
+    if (auth === undefined && resolved.transport?.tls?.cert === undefined) {
+      throw new ConfigError({
+        message: 'sap needs auth (basic, oauth2-client-credentials) or a client certificate (transport.tls)',
+        option: 'auth',
+      })
+    }
+    const version =
+      options.version ?? (new URL(options.serviceRoot).pathname.includes('/odata4/') ? 'v4' : 'v2')
+    return { version, metadata: undefined }
   },
   middleware(stack, options) {
     if (options.client !== undefined) stack.add('sap-client', sapClientMiddleware(options.client))
+    if (options.csrf !== false) {
+      // Above auth, so the token fetch is authorized like any call, and below retry and the limiter.
+      const session = new CsrfSession(options.serviceRoot, options.csrf.fetchMethod)
+      stack.add('csrf', csrfMiddleware(session, options.serviceRoot), {
+        before: stack.has('auth') ? 'auth' : 'errors',
+      })
+    }
   },
   baseUrl: (ctx) => ctx.options.serviceRoot,
-  get,
-  query,
+  get: getEntity,
+  query: queryEntities,
+  create: createEntities,
+  update: updateEntities,
+  delete: deleteEntities,
+  batch: (ctx, operations, options) => runBatch(ctx, operations, options),
+  changes: readChanges,
+  extend: (runner) => ({
+    count: (entity: string, query: SapQuery = {}, options?: OperationOptions) =>
+      runner.run({ name: 'count', entity }, options, (ctx) => countEntities(ctx, entity, query)),
+    metadata: (options?: OperationOptions) =>
+      runner.run({ name: 'metadata' }, options, (ctx) => serviceMetadata(ctx)),
+    bapi: (name: string, parameters: RfcStructure, options?: BapiCallOptions & OperationOptions) =>
+      runner.run({ name: 'bapi', entity: name }, options, (ctx) => callBapi(ctx, name, parameters, options)),
+  }),
 })
 
-/** An SAP connector for one OData V2 service (`/sap/opu/odata/sap/<SERVICE>`), e.g. with basic auth. */
-export function sap(options: SapOptions): Connector {
-  return connect(options)
-}
-
-async function get(ctx: Context, entity: string, id: RecordId): Promise<EntityRecord | undefined> {
-  try {
-    const response = await ctx.request({ path: `${propertyName(entity)}${keyPredicate(id)}` })
-    return toRecord(readBody(entityEnvelopeSchema, response).d)
-  } catch (error) {
-    if (isJunctionError(error, 'NOT_FOUND')) return undefined
-    throw error
-  }
-}
-
 /**
- * Reads in `$top` windows (`$skip` moving on by a window), and within a window follows `__next` as
- * long as the server splits it: classic Gateway services may answer a window whole and ignore
- * server paging, RAP services cap pages and link the rest (sheet §1.7). A window that comes back
- * short is the last. Without `orderBy` the order across windows is the service's default (by key on
- * the services seen; UNVERIFIED in general), so pass `orderBy` where the order must be stable.
+ * An SAP connector for one OData service: V2 (`/sap/opu/odata/sap/<SERVICE>`) or V4
+ * (`/sap/opu/odata4/…/0001`), with `sap-client`, CSRF tokens for writes, ETags, `$batch`, and
+ * BAPI calls over SOAP-RFC on the same host.
  */
-async function* query(ctx: Context, entity: string, q: Query): AsyncIterable<EntityRecord> {
-  const options = {
-    $filter: q.raw === undefined ? buildFilter(q.where) : bindFilter(q.raw),
-    $select: q.select?.map(propertyPath).join(','),
-    $orderby: q.orderBy
-      ?.map(({ field, direction }) => `${propertyPath(field)} ${direction ?? 'asc'}`)
-      .join(','),
-  }
-  const path = propertyName(entity)
-  const pageSize = Math.min(q.pageSize ?? ctx.options.pageSize, MAX_PAGE_SIZE)
-  let remaining = q.limit ?? Number.POSITIVE_INFINITY
-  for (let skip = 0; remaining > 0; skip += pageSize) {
-    const top = Math.min(pageSize, remaining)
-    let page = readBody(
-      collectionEnvelopeSchema,
-      await ctx.request({ path, query: { ...options, $top: top, $skip: skip === 0 ? undefined : skip } }),
-    )
-    let served = 0
-    for (;;) {
-      for (const raw of page.d.results.slice(0, top - served)) {
-        served++
-        remaining--
-        yield toRecord(raw)
-      }
-      if (page.d.__next === undefined || served >= top) break
-      page = readBody(
-        collectionEnvelopeSchema,
-        await ctx.request({ url: sameOrigin(page.d.__next, ctx.options.serviceRoot) }),
-      )
-    }
-    if (served < top) return
-  }
-}
-
-// `__next` is absolute and names the host as the backend sees it, which behind a proxy is not the one
-// the connector talks to; and credentials must never follow a link to another host. So only its path
-// and query are taken, on the service root's origin.
-function sameOrigin(next: string, serviceRoot: string): string {
-  const link = new URL(next, serviceRoot)
-  return `${new URL(serviceRoot).origin}${link.pathname}${link.search}`
+export function sap(options: SapOptions): SapConnector {
+  return connect(options) as SapConnector
 }

@@ -1,4 +1,4 @@
-import { type JunctionRequest, NotFoundError, RateLimitError } from '@junction/core'
+import { ConflictError, type JunctionRequest, NotFoundError, RateLimitError } from '@junction/core'
 import { describe, expect, it } from 'vitest'
 import { mapSapError } from './sap-errors.js'
 
@@ -58,5 +58,31 @@ describe('mapSapError', () => {
 
   it('leaves other bodies to the status mapping', () => {
     expect(answer(401, '<html>Logon failed</html>')).toBeUndefined()
+  })
+
+  it('maps 412 to a conflict carrying the current ETag', () => {
+    const error = answer(
+      412,
+      { error: { code: '/IWBEP/CM_MGW_RT/016', message: { lang: 'en', value: 'Stale' } } },
+      { etag: 'W/"x"' },
+    )
+    expect(error).toBeInstanceOf(ConflictError)
+    expect(error).toMatchObject({ code: 'CONFLICT', details: { currentEtag: 'W/"x"' } })
+  })
+
+  it('maps 428 to PRECONDITION_REQUIRED', () => {
+    expect(answer(428, '')).toMatchObject({ code: 'PRECONDITION_REQUIRED', retryable: false })
+  })
+
+  it('maps a SOAP fault with a serialized ABAP exception', () => {
+    const fault = `<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body><soap-env:Fault>
+      <faultcode>soap-env:Client</faultcode><faultstring xml:lang="en">MATERIAL_NOT_FOUND</faultstring>
+      <detail><rfc:Z_GET_STOCK.Exception xmlns:rfc="urn:sap-com:document:sap:rfc:functions"><Name>MATERIAL_NOT_FOUND</Name>
+      <Text>Material FG-999 does not exist</Text></rfc:Z_GET_STOCK.Exception></detail></soap-env:Fault></soap-env:Body></soap-env:Envelope>`
+    expect(answer(500, fault)).toMatchObject({
+      code: 'SOAP_FAULT',
+      systemCode: 'MATERIAL_NOT_FOUND',
+      message: 'SAP SOAP fault: Material FG-999 does not exist',
+    })
   })
 })

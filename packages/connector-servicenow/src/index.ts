@@ -10,6 +10,12 @@ export type { ServiceNowChangesOptions } from './extras/changes.js'
 export type { ImportResult, TransformOutcome, TransformStatus } from './import-set/import-results.js'
 /** Import Set options. */
 export type { ImportOptions } from './import-set/import-set.js'
+/** A write-back target that writes canonical results through the Import Set API and its transform maps. */
+export {
+  type ImportSetTarget,
+  type ImportSetTargetOptions,
+  importSetTarget,
+} from './import-set/import-set-target.js'
 /** The encoded-query value guard and builders every query goes through. */
 export {
   buildEncodedQuery,

@@ -1,22 +1,25 @@
 // Key prefixes of common objects (sheet §2.6); anything else gets a custom-object-like prefix.
-const KEY_PREFIXES: Readonly<Record<string, string>> = {
+/** Key prefixes of common sObjects. */
+export const KEY_PREFIXES: Readonly<Record<string, string>> = {
   Account: '001',
   Contact: '003',
   User: '005',
   Opportunity: '006',
   Lead: '00Q',
   Case: '500',
+  Organization: '00D',
+  RecordType: '012',
+  BulkJob: '750',
 }
-const CUSTOM_PREFIX = 'a00'
 const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
-/** An 18-character record id for the `sequence`-th record the simulator creates of `entity`. */
-export function recordId(entity: string, sequence: number): string {
+/** An 18-character record id with the sObject's key `prefix`, for the simulator's `sequence`-th record. */
+export function recordId(prefix: string, sequence: number): string {
   let serial = ''
   for (let rest = sequence; serial.length < 10; rest = Math.floor(rest / 62))
     serial = BASE62.charAt(rest % 62) + serial
-  return withChecksum(`${KEY_PREFIXES[entity] ?? CUSTOM_PREFIX}5g${serial}`)
+  return withChecksum(`${prefix}5g${serial}`)
 }
 
 /**

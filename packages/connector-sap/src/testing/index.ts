@@ -1,12 +1,17 @@
-/** The `$filter` and key-predicate subset the simulator reads. */
+/** The `$filter` parser the simulator evaluates. */
+export { type FilterNode, type ODataLiteral, ODataSyntaxError, parseFilter } from './filter-parser.js'
+/** The SAP system simulator (OData V2/V4, CSRF, ETags, `$batch`, SOAP-RFC) and its fault preset. */
 export {
-  type ODataCondition,
-  ODataSyntaxError,
-  type ODataValue,
-  parseFilter,
-  parseKeyPredicate,
-} from './odata-parser.js'
-/** The in-memory service behind `sapSimulator`. */
-export { ODataFault, type SapEntitySet, SapService } from './sap-service.js'
-/** An SAP Gateway OData V2 simulator on core's testing kit. */
-export { type SapSimulator, type SapSimulatorOptions, sapSimulator } from './sap-simulator.js'
+  quotaViolationFault,
+  type SapSimulator,
+  type SapSimulatorOptions,
+  sapSimulator,
+} from './sap-simulator.js'
+/** The simulated services' definitions (entity sets, keys, types, flags). */
+export { SERVICES, type SimEntitySet, type SimServiceDefinition } from './service-catalog.js'
+/** The OData error the simulated services answer with. */
+export { ODataFault } from './sim-fault.js'
+/** The in-memory data of one simulated service. */
+export { SimService } from './sim-service.js'
+/** A SOAP-RFC function module of the simulator. */
+export type { SimFunction, SoapSession } from './soap-endpoint.js'

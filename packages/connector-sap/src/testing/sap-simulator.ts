@@ -1,165 +1,252 @@
 import { randomUUID } from 'node:crypto'
-import type { EntityRecord } from '@junction/core'
+import type { Fault } from '@junction/core/testing'
 import { createSimulator, type Simulator } from '@junction/core/testing'
-import { HttpResponse, http } from 'msw'
-import { type ODataCondition, ODataSyntaxError, parseFilter, parseKeyPredicate } from './odata-parser.js'
-import { ODataFault, type SapEntitySet, SapService } from './sap-service.js'
+import { type HttpHandler, HttpResponse, http } from 'msw'
+import { handleBatch } from './batch-endpoint.js'
+import { CsrfGuard } from './csrf-guard.js'
+import { handleOData, requireJson } from './odata-endpoint.js'
+import { SERVICES, type SimServiceDefinition } from './service-catalog.js'
+import { ODataFault } from './sim-fault.js'
+import { errorResponse, type SimRequest, type SimResponse } from './sim-http.js'
+import { SimService } from './sim-service.js'
+import { type SimFunction, SoapEndpoint } from './soap-endpoint.js'
 
-/** What the simulated service holds and whom it lets in. */
+/** What the simulated system holds, whom it lets in, and how it behaves. */
 export interface SapSimulatorOptions {
-  /** Entity sets by name: records alone for the API_BUSINESS_PARTNER sets it knows, else `{ keys, records }`. */
-  entitySets?: Readonly<Record<string, readonly EntityRecord[] | SapEntitySet>>
-  /** The service name under `/sap/opu/odata/sap/` (default `API_BUSINESS_PARTNER`). */
-  service?: string
+  /**
+   * Seed records by entity set name, across the simulated services: API_BUSINESS_PARTNER
+   * (`A_BusinessPartner`, `A_BusinessPartnerAddress`, `A_Customer`, `A_Supplier`), API_SALES_ORDER_SRV
+   * (`A_SalesOrder`, `A_SalesOrderItem`), API_PRODUCT_SRV (`A_Product`) and the V4 sales order service
+   * (`SalesOrder`, `SalesOrderItem`). Values as V2 JSON (`/Date(ms)/`, decimals as text) or plain
+   * (`Date`, numbers).
+   */
+  entitySets?: Readonly<Record<string, readonly Record<string, unknown>[]>>
   /** The client (mandant) it serves (default `100`); another `sap-client` gets 401. */
   client?: string
   /** The technical user's name and password (defaults `JUNCTION_SIM` / `sim-password`). */
   username?: string
   password?: string
-  /** Most entities in one response; more come through `__next` (default 1000, UNVERIFIED for classic services). */
+  /** Also accept OAuth2 client-credentials tokens from `<origin>/oauth/token` for this client. */
+  oauth?: { clientId: string; clientSecret: string }
+  /** Most entities in one page; more come through `__next` / `@odata.nextLink` (default 1000). */
   maxPageSize?: number
+  /** Answer a CSRF `HEAD` with 405 and no token, as some systems do (issues #2430, #5856). */
+  csrfHeadNotAllowed?: boolean
+  /** The clock for change stamps and ETags (default `Date.now`). */
+  now?: () => number
+  /** Extra SOAP-RFC function modules, by name. */
+  functions?: Readonly<Record<string, SimFunction>>
 }
 
-/** A simulated SAP Gateway OData V2 service on core's simulator (dispatcher, loopback server, faults). */
+/** A simulated SAP system: OData V2 and V4 services and a SOAP-RFC endpoint, on core's simulator. */
 export interface SapSimulator extends Simulator {
   /** The `auth` option that matches the simulator's technical user. */
   readonly auth: { type: 'basic'; username: string; password: string }
-  /** The service root path, e.g. `/sap/opu/odata/sap/API_BUSINESS_PARTNER`; prefix it with any origin. */
+  /** The API_BUSINESS_PARTNER service root path; prefix it with any origin. */
   readonly servicePath: string
-  /** The simulated service's data. */
-  readonly service: SapService
+  /** Every simulated service's root path, by service name. */
+  readonly servicePaths: Readonly<Record<string, string>>
+  /** The data of a service, by service name (e.g. `API_SALES_ORDER_SRV`). */
+  service(name: string): SimService
+  /** Ends every CSRF session, so the next write is refused with `x-csrf-token: Required`. */
+  expireSessions(): void
+}
+
+/** An Apigee quota violation as SAP API Management answers it by default: 500 + `policies.ratelimit.*` (sheet §6). */
+export function quotaViolationFault(fault: Omit<Fault, 'status' | 'body'> = {}): Fault {
+  return {
+    ...fault,
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+    body: {
+      fault: {
+        faultstring: 'Rate limit quota violation. Quota limit exceeded. Identifier : _default',
+        detail: { errorcode: 'policies.ratelimit.QuotaViolation' },
+      },
+    },
+  }
 }
 
 /**
- * msw handlers that behave like one SAP Gateway OData V2 service (sheet §10), for any host: GET by
- * key and GET of a collection with the `$filter` subset the connector emits, `$select`, `$orderby`,
- * `$top`/`$skip` windows split into `$skiptoken` pages linked by `__next`, the V2 JSON envelope and
- * error body, and a basic-auth and `sap-client` check.
+ * msw handlers that behave like an SAP S/4HANA system (sheet §10), for any host: API_BUSINESS_PARTNER,
+ * API_SALES_ORDER_SRV and API_PRODUCT_SRV over OData V2 and a sales order service over V4, each with
+ * `$metadata`, the `$filter` subset, paging with `$skiptoken`, the CSRF protocol, ETags (428 / 412),
+ * `$batch`, V2/V4 error bodies and `sap-message` headers; a SOAP-RFC endpoint with a read BAPI
+ * (`BAPI_MATERIAL_GET_DETAIL`) and a write BAPI (`BAPI_SALESORDER_CREATEFROMDAT2`, committed by
+ * `BAPI_TRANSACTION_COMMIT`); basic auth (and optionally OAuth2 client credentials) and `sap-client`.
+ * Faults come from core's injector (`sim.faults`), plus `quotaViolationFault()`.
  */
 export function sapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
-  const name = options.service ?? 'API_BUSINESS_PARTNER'
   const client = options.client ?? '100'
   const username = options.username ?? 'JUNCTION_SIM'
   const password = options.password ?? 'sim-password'
   const maxPageSize = options.maxPageSize ?? 1000
-  const service = new SapService(name, options.entitySets ?? { A_BusinessPartner: [] })
-  const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+  const now = options.now ?? Date.now
+  const services = new Map(SERVICES.map((definition) => [definition.name, new SimService(definition, now)]))
+  for (const [setName, records] of Object.entries(options.entitySets ?? {}))
+    ownerOf(services, setName).seed(setName, records)
+  const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+  const tokens = new Set<string>()
+  const csrf = new CsrfGuard(`SAP_SESSIONID_SIM_${client}`)
+  const soap = new SoapEndpoint(
+    () => services.get('API_PRODUCT_SRV') as SimService,
+    () => services.get('API_SALES_ORDER_SRV') as SimService,
+    options.functions ?? {},
+  )
 
-  const handler = http.get('*/sap/opu/odata/sap/:service/:resource', ({ request, params }) => {
-    if (request.headers.get('authorization') !== expected) return unauthorized(client)
-    const url = new URL(request.url)
-    const asked = url.searchParams.get('sap-client') ?? request.headers.get('sap-client') ?? client
-    if (asked !== client) return unauthorized(client)
-    try {
-      if (String(params.service).split(';')[0] !== name) {
-        throw new ODataFault(
-          404,
-          '/IWFND/MED/170',
-          `No service found for namespace '/SAP/', name '${String(params.service)}', version '0001'`,
-        )
-      }
-      const resource = /^([A-Za-z_][A-Za-z0-9_]*)(\(.*\))?$/s.exec(
-        decodeURIComponent(String(params.resource)),
-      )
-      const setName = resource?.[1]
-      if (setName === undefined) throw new ODataFault(404, '/IWBEP/CM_MGW_RT/020', 'Resource not found')
-      const base = `${url.origin}${url.pathname.replace(/\/[^/]*$/, '')}`
-      const entity = (record: EntityRecord, select?: readonly string[]) =>
-        envelopeEntity(name, base, setName, service.entitySet(setName), record, select)
-      if (resource?.[2] !== undefined) {
-        return json(200, { d: entity(service.find(setName, parseKeyPredicate(resource[2]))) }, client)
-      }
-      return collection(url, service, setName, maxPageSize, entity, client)
-    } catch (error) {
-      if (error instanceof ODataSyntaxError)
-        return errorResponse(name, new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', error.message), client)
-      if (error instanceof ODataFault) return errorResponse(name, error, client)
-      throw error
-    }
-  })
+  const authorized = (request: Request): boolean => {
+    const header = request.headers.get('authorization') ?? ''
+    return header === basic || (header.startsWith('Bearer ') && tokens.has(header.slice(7)))
+  }
+  const clientOk = (request: Request): boolean => {
+    const asked =
+      new URL(request.url).searchParams.get('sap-client') ?? request.headers.get('sap-client') ?? client
+    return asked === client
+  }
+
+  const oauth = options.oauth
+  const handlers: HttpHandler[] = [
+    http.post('*/sap/bc/soap/rfc', async ({ request }) => {
+      if (!authorized(request) || !clientOk(request)) return unauthorized(client)
+      const answer = soap.handle(await request.text(), request.headers.get('cookie') ?? undefined)
+      return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers })
+    }),
+    http.all(
+      ({ request }) => locate(services, new URL(request.url)) !== undefined,
+      async ({ request }) => {
+        const url = new URL(request.url)
+        const found = locate(services, url) as Located
+        if (!authorized(request) || !clientOk(request)) return unauthorized(client)
+        const sim: SimRequest = {
+          method: request.method.toUpperCase(),
+          url,
+          headers: Object.fromEntries(
+            [...request.headers].map(([name, value]) => [name.toLowerCase(), value]),
+          ),
+          body: request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text(),
+        }
+        const base = `${url.origin}${found.root}`
+        const fetchToken = sim.headers['x-csrf-token']?.toLowerCase() === 'fetch'
+        if (sim.method === 'HEAD' && options.csrfHeadNotAllowed === true)
+          return toResponse({ status: 405, headers: {}, body: '' })
+        const refusal = csrf.check(sim)
+        if (refusal !== undefined) return toResponse(refusal)
+        const run = (inner: SimRequest, resource: string): SimResponse => {
+          const notJson = requireJson(inner, resource)
+          if (notJson !== undefined)
+            return errorResponse(notJson, found.service.definition.name, found.service.definition.version)
+          return handleOData(found.service, inner, resource, base, { maxPageSize })
+        }
+        let answer: SimResponse
+        if (found.resource === '$batch') {
+          answer =
+            sim.method === 'POST'
+              ? handleBatch(found.service, sim, base, run)
+              : errorResponse(
+                  new ODataFault(405, '/IWBEP/CM_MGW_RT/002', '$batch accepts POST only'),
+                  found.service.definition.name,
+                  found.service.definition.version,
+                )
+        } else {
+          answer = run(sim.method === 'HEAD' ? { ...sim, method: 'GET' } : sim, found.resource)
+        }
+        // The token comes back even when the request itself failed (sheet §3.2).
+        if (fetchToken && (sim.method === 'GET' || sim.method === 'HEAD')) {
+          const issued = csrf.issue(sim)
+          answer.headers['x-csrf-token'] = issued.token
+          if (issued.setCookie !== undefined) answer.headers['set-cookie'] = issued.setCookie
+        }
+        if (sim.method === 'HEAD') answer = { ...answer, body: '' }
+        return toResponse(answer, client)
+      },
+    ),
+  ]
+
+  // The token endpoint exists only when OAuth is configured, so it never shadows another system's.
+  if (oauth !== undefined) {
+    handlers.unshift(
+      http.post('*/oauth/token', async ({ request }) => {
+        const form = new URLSearchParams(await request.text())
+        const [id, secret] = clientCredentials(request, form)
+        if (
+          id !== oauth.clientId ||
+          secret !== oauth.clientSecret ||
+          form.get('grant_type') !== 'client_credentials'
+        ) {
+          return HttpResponse.json({ error: 'invalid_client' }, { status: 401 })
+        }
+        const token = randomUUID()
+        tokens.add(token)
+        return HttpResponse.json({ access_token: token, token_type: 'bearer', expires_in: 3600 })
+      }),
+    )
+  }
 
   // Object.assign keeps the base's lazy `dispatcher` getter, which a spread would call.
-  return Object.assign(createSimulator({ handlers: [handler] }), {
+  return Object.assign(createSimulator({ handlers }), {
     auth: { type: 'basic', username, password } as const,
-    servicePath: `/sap/opu/odata/sap/${name}`,
-    service,
+    servicePath: '/sap/opu/odata/sap/API_BUSINESS_PARTNER',
+    servicePaths: Object.fromEntries(SERVICES.map((definition) => [definition.name, definition.path])),
+    service(name: string): SimService {
+      const service = services.get(name)
+      if (service === undefined)
+        throw new Error(`sapSimulator: no service ${name}; it has ${[...services.keys()].join(', ')}`)
+      return service
+    },
+    expireSessions: () => csrf.expire(),
   })
 }
 
-// One page of a `$top`/`$skip` window: at most `maxPageSize` entities from `$skip + $skiptoken`, and
-// while the window has more, a `__next` link repeating the request's options with the new `$skiptoken`.
-function collection(
-  url: URL,
-  service: SapService,
-  setName: string,
-  maxPageSize: number,
-  entity: (record: EntityRecord, select?: readonly string[]) => EntityRecord,
-  client: string,
-): Response {
-  const params = url.searchParams
-  const filter = params.get('$filter')
-  const conditions: ODataCondition[] = filter === null ? [] : parseFilter(filter)
-  const orderBy = (params.get('$orderby') ?? '')
-    .split(',')
-    .filter((item) => item !== '')
-    .map((item) => {
-      const [property = '', direction] = item.trim().split(/\s+/)
-      return { property, descending: direction === 'desc' }
-    })
-  const select = params.get('$select')?.split(',')
-  const rows = service.query(setName, conditions, orderBy)
-  const skip = nonNegative(params.get('$skip'), '$skip')
-  const top = params.has('$top') ? nonNegative(params.get('$top'), '$top') : Number.POSITIVE_INFINITY
-  const start = skip + nonNegative(params.get('$skiptoken'), '$skiptoken')
-  const windowEnd = Math.min(skip + top, rows.length)
-  const end = Math.min(windowEnd, start + maxPageSize)
-  const next = new URL(url)
-  next.searchParams.set('$skiptoken', String(end - skip))
-  return json(
-    200,
-    {
-      d: {
-        ...(params.get('$inlinecount') === 'allpages' ? { __count: String(rows.length) } : {}),
-        results: rows.slice(start, end).map((record) => entity(record, select)),
-        ...(end < windowEnd ? { __next: next.toString() } : {}),
-      },
-    },
-    client,
-  )
+interface Located {
+  service: SimService
+  root: string
+  resource: string
 }
 
-// The entity as V2 JSON (sheet §1.4): `__metadata` first, then the properties (only the `$select`ed
-// ones when given), then each navigation property as a `__deferred` link when there is no `$select`.
-function envelopeEntity(
-  service: string,
-  base: string,
-  setName: string,
-  set: SapEntitySet,
-  record: EntityRecord,
-  select: readonly string[] | undefined,
-): EntityRecord {
-  // As Gateway writes it: a single key positionally, a composite one by name (sheet §1.4, §1.6).
-  const literal = (name: string) => encodeURIComponent(`'${String(record[name]).replaceAll("'", "''")}'`)
-  const key =
-    set.keys.length === 1
-      ? literal(set.keys[0] ?? '')
-      : set.keys.map((name) => `${name}=${literal(name)}`).join(',')
-  const uri = `${base}/${setName}(${key})`
-  const properties =
-    select === undefined ? record : Object.fromEntries(select.map((name) => [name, record[name] ?? null]))
-  const deferred =
-    select === undefined
-      ? Object.fromEntries(
-          (set.navigation ?? []).map((nav) => [nav, { __deferred: { uri: `${uri}/${nav}` } }]),
-        )
-      : {}
-  return { __metadata: { id: uri, uri, type: `${service}.${setName}Type` }, ...properties, ...deferred }
+// The service whose root the path is under; `;v=0002` after the V2 service name is accepted (sheet §0).
+function locate(services: ReadonlyMap<string, SimService>, url: URL): Located | undefined {
+  const path = url.pathname
+  for (const service of services.values()) {
+    const root = service.definition.path
+    const versioned = new RegExp(`^${escapeRegExp(root)}(;v=\\d{4})?(?=/|$)`).exec(path)
+    if (versioned === null) continue
+    const rootPath = versioned[0]
+    return {
+      service,
+      root: rootPath,
+      resource: decodeURIComponent(path.slice(rootPath.length).replace(/^\//, '')),
+    }
+  }
+  return undefined
 }
 
-function nonNegative(value: string | null, name: string): number {
-  if (value === null) return 0
-  if (!/^\d+$/.test(value)) throw new ODataFault(400, '/IWCOR/CX_OD_PARSE_ERROR', `Invalid value for ${name}`)
-  return Number(value)
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function ownerOf(services: ReadonlyMap<string, SimService>, setName: string): SimService {
+  for (const service of services.values()) if (service.has(setName)) return service
+  const known = SERVICES.flatMap((definition: SimServiceDefinition) => definition.sets.map((set) => set.name))
+  throw new Error(`sapSimulator: entity set ${setName} is not simulated; it knows ${known.join(', ')}`)
+}
+
+function clientCredentials(request: Request, form: URLSearchParams): [string | null, string | null] {
+  const header = request.headers.get('authorization')
+  if (header?.startsWith('Basic ')) {
+    const [id = '', secret = ''] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')
+    return [decodeURIComponent(id), decodeURIComponent(secret)]
+  }
+  return [form.get('client_id'), form.get('client_secret')]
+}
+
+function toResponse(answer: SimResponse, client?: string): Response {
+  const headers = new Headers(answer.headers)
+  // The client comes back in the `sap-usercontext` cookie (seen in mocks, sheet §3.2).
+  if (client !== undefined) headers.append('set-cookie', `sap-usercontext=sap-client=${client}; path=/`)
+  return new HttpResponse(answer.status === 204 || answer.body === '' ? null : answer.body, {
+    status: answer.status,
+    headers,
+  })
 }
 
 // Gateway's logon failure is an HTML page, not OData (UNVERIFIED wording and realm).
@@ -169,49 +256,6 @@ function unauthorized(client: string): Response {
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'www-authenticate': `Basic realm="SAP NetWeaver Application Server [SIM/${client}]"`,
-    },
-  })
-}
-
-function errorResponse(service: string, fault: ODataFault, client: string): Response {
-  return json(
-    fault.status,
-    {
-      error: {
-        code: fault.code,
-        message: { lang: 'en', value: fault.message },
-        innererror: {
-          application: {
-            component_id: '',
-            service_namespace: '/SAP/',
-            service_id: service,
-            service_version: '0001',
-          },
-          transactionid: randomUUID().replaceAll('-', '').toUpperCase(),
-          timestamp: new Date().toISOString().replace(/\D/g, '').slice(0, 14),
-          Error_Resolution: {
-            SAP_Transaction: 'Run transaction /IWFND/ERROR_LOG on SAP Gateway hub system',
-            SAP_Note: 'See SAP Note 1797736 for error analysis',
-          },
-          errordetails: [
-            { code: fault.code, message: fault.message, propertyref: '', severity: 'error', target: '' },
-          ],
-        },
-      },
-    },
-    client,
-    '1.0',
-  )
-}
-
-// Headers as Gateway sends them (sheet §1.3); the client comes back in the `sap-usercontext` cookie.
-function json(status: number, body: unknown, client: string, dataServiceVersion = '2.0'): Response {
-  return new HttpResponse(JSON.stringify(body), {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      dataserviceversion: dataServiceVersion,
-      'set-cookie': `sap-usercontext=sap-client=${client}; path=/`,
     },
   })
 }

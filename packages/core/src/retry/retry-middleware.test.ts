@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { HttpResponse, http } from 'msw'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -81,6 +82,15 @@ const post = (fields: Partial<JunctionRequest> = {}): JunctionRequest =>
     ...fields,
   })
 
+/** A loopback port nothing listens on: bound by the system, then released. */
+async function unusedPort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as AddressInfo
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
+}
+
 async function failure(promise: Promise<unknown>): Promise<JunctionError> {
   const outcome = await promise.then(
     () => undefined,
@@ -127,6 +137,30 @@ describe('retryMiddleware', () => {
     expect(error.code).toBe('SERVICE_UNAVAILABLE')
     expect(served()).toBe(1)
     expect(retries).toEqual([])
+  })
+
+  it('retries a POST refused with 429, which the system did not act on', async () => {
+    const { send } = pipeline()
+    sim.faults.next({ status: 429, retryAfter: 0 })
+    const response = await send(post())
+    expect(response).toMatchObject({ status: 201, retries: 1 })
+    expect(served()).toBe(2)
+  })
+
+  it('retries a POST whose connection was never made', async () => {
+    const { send, retries } = pipeline({ ...FAST, maxRetries: 2 })
+    const closedPort = await unusedPort()
+    const error = await failure(send(post({ url: `http://127.0.0.1:${closedPort}/items` })))
+    expect(error).toMatchObject({ code: 'CONNECTION_FAILED', retries: 2 })
+    expect(retries).toHaveLength(2)
+  })
+
+  it('stops retrying a POST once a failure may have been acted on', async () => {
+    const { send } = pipeline()
+    sim.faults.next({ status: 429, retryAfter: 0 })
+    sim.faults.next({ kind: 'http-503' })
+    expect(await failure(send(post()))).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retries: 1 })
+    expect(served()).toBe(2)
   })
 
   it('retries a POST that carries an idempotency key', async () => {

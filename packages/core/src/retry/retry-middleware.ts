@@ -16,6 +16,9 @@ import { waitForRetry } from './wait-for-retry.js'
  *
  * A POST, PATCH or MERGE is retried only with an idempotency key header or `idempotent: true` from the
  * adapter (an upsert by external id is safe to repeat); a lost response must not become a second write.
+ * The exception is a failure that proves the system did not act: a 429 (RFC 6585: refused for the
+ * rate) or a connection that was never made. Such a write is retried like a read, as long as every
+ * failure is of that kind.
  * Every retry emits a `retry` event before its wait: `attempt` is the number of the attempt that failed
  * (1 for the first call), `delayMs` the wait, `reason` the failure's code. The response, or the final
  * error, carries the number of retries made (`retries`), which `observe` reports.
@@ -37,6 +40,7 @@ export function retryMiddleware(options: RetryOptions = {}, budget?: RetryBudget
     // After a first failure: p-retry runs the remaining attempts, with the wait taken in `shouldRetry`.
     const retryAfter = async <T>(
       request: JunctionRequest,
+      repeatable: boolean,
       deadlineAt: number | undefined,
       firstFailure: unknown,
     ): Promise<JunctionResponse<T>> => {
@@ -44,6 +48,7 @@ export function retryMiddleware(options: RetryOptions = {}, budget?: RetryBudget
       let retries = 0
       const shouldRetry = async (error: unknown, attemptNumber: number, retriesConsumed: number) => {
         if (!(error instanceof JunctionError) || !error.retryable) return false
+        if (!repeatable && !wasNotProcessed(error)) return false
         const delayMs = retryDelay(error, retriesConsumed, settings)
         if (deadlineAt !== undefined && performance.now() + delayMs >= deadlineAt) return false
         if (budget !== undefined) {
@@ -84,14 +89,15 @@ export function retryMiddleware(options: RetryOptions = {}, budget?: RetryBudget
     // The first attempt runs outside p-retry and outside any `async` frame: most calls succeed, and
     // p-retry's per-call setup was the largest cost of the whole pipeline (bench:pipeline).
     return <T>(request: JunctionRequest): Promise<JunctionResponse<T>> => {
-      if (settings.maxRetries === 0 || !maySendAgain(request, keyHeader)) {
+      if (settings.maxRetries === 0) {
         return budget === undefined ? next<T>(request) : next<T>(request).then(succeeded)
       }
+      const repeatable = maySendAgain(request, keyHeader)
       const deadlineMs = request.timeoutMs ?? settings.deadlineMs
       const deadlineAt = deadlineMs === undefined ? undefined : performance.now() + deadlineMs
       return next<T>(withinDeadline(request, deadlineAt)).then(
         budget === undefined ? undefined : succeeded,
-        (error: unknown) => retryAfter<T>(request, deadlineAt, error),
+        (error: unknown) => retryAfter<T>(request, repeatable, deadlineAt, error),
       )
     }
   }
@@ -101,4 +107,9 @@ export function retryMiddleware(options: RetryOptions = {}, budget?: RetryBudget
 function maySendAgain(request: JunctionRequest, keyHeader: string): boolean {
   if (isIdempotent(request) || request.headers[keyHeader] !== undefined) return true
   return Object.keys(request.headers).some((name) => name.toLowerCase() === keyHeader)
+}
+
+/** Whether a failure proves the system never acted on the request, so that even a write may be sent again. */
+function wasNotProcessed(error: JunctionError): boolean {
+  return error.status === 429 || error.code === 'CONNECTION_FAILED'
 }
