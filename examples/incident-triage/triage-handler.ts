@@ -49,9 +49,9 @@ export interface TriageHandlerOptions {
  * 2. a lease on the decision id keeps a second consumer out while one attempt runs;
  * 3. the instance's journal is read: an earlier attempt may have written the note and then lost its
  *    response or crashed before the ledger heard of it; the note's marker says so;
- * 4. only then is the decision audited (once: the ledger keeps it) and the PATCH sent. A PATCH that
- *    fails is not retried here (nor by the connector: a lost response must not become a second
- *    journal entry); the handler throws and the bus redelivers, which starts again at step 1.
+ * 4. only then is the decision audited (once: the ledger keeps it) and the PATCH sent. A PATCH whose
+ *    outcome is unknown is not retried here, nor by the connector (a lost response must not become a
+ *    second journal entry): the handler throws and the bus redelivers, which starts again at step 1.
  */
 export function triageHandler(options: TriageHandlerOptions): TriageHandler {
   const { itsm, journal, ledger, trail, groupIds } = options
