@@ -52,6 +52,29 @@ const links = (header: string | null) =>
       }),
   )
 
+describe('servicenowSimulator: tables', () => {
+  it('adds the columns given for a built-in table to it, keeping its numbering and journals', () => {
+    const sim = servicenowSimulator({
+      schemas: { incident: { columns: { u_team_size: { type: 'integer', label: 'Team size' } } } },
+    })
+    opened.push(sim)
+    const columns = sim.tables.columns('incident')
+    expect(columns.has('u_team_size')).toBe(true)
+    expect(columns.get('work_notes')).toMatchObject({ type: 'journal' })
+    expect(sim.tables.spec('incident').numberPrefix).toBe('INC')
+  })
+
+  it('has the assignment_group reference on incident and the groups table it points at', () => {
+    const sim = servicenowSimulator()
+    opened.push(sim)
+    expect(sim.tables.columns('incident').get('assignment_group')).toMatchObject({
+      type: 'reference',
+      reference: 'sys_user_group',
+    })
+    expect(sim.tables.has('sys_user_group')).toBe(true)
+  })
+})
+
 describe('servicenowSimulator: Table API reads', () => {
   it('pages by offset with X-Total-Count and a Link header whose first page has prev=-1', async () => {
     const { call } = instance({ tables: { incident: incidents(7) } })

@@ -75,8 +75,16 @@ export class ServiceNowTables {
   constructor(options: ServiceNowTablesOptions, user: string) {
     this.#options = options
     this.#now = options.now ?? (() => new Date())
-    for (const [name, spec] of Object.entries({ ...BUILT_IN_TABLES, ...options.schemas })) {
-      this.#define(name, spec)
+    for (const [name, spec] of Object.entries(BUILT_IN_TABLES)) {
+      const extra = options.schemas?.[name]
+      // Columns given for a built-in table are added to it: the table keeps its numbering and journals.
+      this.#define(
+        name,
+        extra === undefined ? spec : { ...spec, ...extra, columns: { ...spec.columns, ...extra.columns } },
+      )
+    }
+    for (const [name, spec] of Object.entries(options.schemas ?? {})) {
+      if (!(name in BUILT_IN_TABLES)) this.#define(name, spec)
     }
     for (const [name, rows] of Object.entries(options.tables ?? {})) {
       if (!this.#tables.has(name)) this.#define(name, { columns: {} })

@@ -62,6 +62,7 @@ export const BUILT_IN_TABLES: Readonly<Record<string, TableSpec>> = {
       priority: { type: 'choice', choices: PRIORITY, label: 'Priority' },
       category: { label: 'Category' },
       caller_id: { type: 'reference', reference: 'sys_user', label: 'Caller' },
+      assignment_group: { type: 'reference', reference: 'sys_user_group', label: 'Assignment group' },
       assigned_to: { type: 'reference', reference: 'sys_user', label: 'Assigned to' },
       company: { type: 'reference', reference: 'core_company', label: 'Company' },
       cmdb_ci: { type: 'reference', reference: 'cmdb_ci', label: 'Configuration item' },
@@ -74,6 +75,14 @@ export const BUILT_IN_TABLES: Readonly<Record<string, TableSpec>> = {
       reassignment_count: { type: 'integer', label: 'Reassignment count' },
       work_notes: { type: 'journal', label: 'Work notes' },
       comments: { type: 'journal', label: 'Additional comments' },
+    },
+  },
+  sys_user_group: {
+    display: 'name',
+    columns: {
+      name: { label: 'Name' },
+      description: { label: 'Description' },
+      active: { type: 'boolean', label: 'Active' },
     },
   },
   sys_user: {

@@ -59,7 +59,8 @@ describe('createMetrics', () => {
   it('adds the series of each system up, latency percentiles across all its operations', () => {
     const metrics = createMetrics()
     for (let ms = 1; ms <= 500; ms++) metrics.record(ended({ durationMs: ms }))
-    for (let ms = 501; ms <= 1_000; ms++) metrics.record(ended({ operation: 'get', durationMs: ms, retries: 1 }))
+    for (let ms = 501; ms <= 1_000; ms++)
+      metrics.record(ended({ operation: 'get', durationMs: ms, retries: 1 }))
     metrics.record(ended({ system: 'erp', connection: 'erp', errorCode: 'SERVER_ERROR', status: 500 }))
     const [demo, erp] = metrics.snapshot().systems
     expect(demo).toMatchObject({ system: 'demo', count: 1_000, errors: 0, retries: 500 })
