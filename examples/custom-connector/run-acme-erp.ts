@@ -1,6 +1,12 @@
-import type { Change, EntityRecord, JunctionRequest, Middleware } from '@junction/core'
+import type { AuditSink, Change, EntityRecord, JunctionRequest, MetricsRecorder, Middleware } from '@junction/core'
 import { acmeErp } from './acme-erp-connector.js'
 import { acmeErpSimulator } from './acme-erp-simulator.js'
+
+/** What a caller such as the demo may hand the connector: a metrics recorder and an audit sink. */
+export interface AcmeErpObservers {
+  metrics?: MetricsRecorder
+  audit?: AuditSink
+}
 
 /** What the scenario did, for the printout and for its test. */
 export interface AcmeErpReport {
@@ -64,10 +70,13 @@ const SEED = {
  * changes, a query, an upsert through the ERP's import, an invoice written with ISO dates and a decimal
  * amount, a write to a locked row, and a second sync that reads only what changed since the first.
  */
-export async function runAcmeErp(log: (line: string) => void = () => {}): Promise<AcmeErpReport> {
+export async function runAcmeErp(
+  log: (line: string) => void = () => {},
+  observed: AcmeErpObservers = {},
+): Promise<AcmeErpReport> {
   const sim = acmeErpSimulator({ seed: SEED })
   const server = await sim.listen()
-  const erp = acmeErp({ baseUrl: `${server.url}/api/v2`, apiKey: sim.apiKey })
+  const erp = acmeErp({ baseUrl: `${server.url}/api/v2`, apiKey: sim.apiKey, ...observed })
   const calls: string[] = []
   const countCalls: Middleware = (next) => (request: JunctionRequest) => {
     calls.push(`${request.method} ${new URL(request.url).pathname}`)

@@ -1,15 +1,17 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { reportLines } from './print-report.js'
 import { runDemo } from './run-demo.js'
 
-const auditFile = join(process.cwd(), '.junction', 'demo-audit.jsonl')
-await mkdir(join(process.cwd(), '.junction'), { recursive: true })
-await rm(auditFile, { force: true })
+const workDir = join(process.cwd(), '.junction', 'demo')
+await rm(workDir, { recursive: true, force: true })
+await mkdir(workDir, { recursive: true })
 
-const started = performance.now()
-const report = await runDemo(auditFile, (line) => console.log(line))
-console.log(
-  `\ndone in ${Math.round(performance.now() - started)} ms: ${report.created} leads created, ${report.failed.length} refused, ` +
-    `${report.openLeads} open leads read, ${report.calls.api} API calls and ${report.calls.token} token requests on the wire, ` +
-    `${report.auditEvents.length} audit events in ${report.auditFile}`,
-)
+const report = await runDemo({
+  workDir,
+  redisUrl: process.env.REDIS_URL || undefined,
+  log: (line) => console.log(line),
+})
+for (const line of reportLines(report)) console.log(line)
+console.log(`\naudit trails in ${workDir}`)
+if (!report.audit.verified) process.exitCode = 1

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseAuditEvent } from '@junction/core'
 import { afterEach, describe, expect, it } from 'vitest'
+import { reportLines } from './print-report.js'
 import { runDemo } from './run-demo.js'
+import { SCENARIOS } from './scenarios.js'
 
 describe('the demo', () => {
   let dir: string | undefined
@@ -11,28 +12,24 @@ describe('the demo', () => {
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 
-  it('runs end to end against a loopback simulator and writes one audit line per operation', async () => {
+  it('runs every scenario and reports per-system figures and verified audit trails', async () => {
     dir = await mkdtemp(join(tmpdir(), 'junction-demo-'))
-    const file = join(dir, 'audit.jsonl')
-    const report = await runDemo(file)
+    const report = await runDemo({ workDir: dir })
 
-    expect(report.created).toBe(2)
-    expect(report.failed).toEqual([
-      { index: 1, code: 'VALIDATION_FAILED', systemCode: 'REQUIRED_FIELD_MISSING' },
-    ])
-    expect(report.openLeads).toBe(300)
-    // create: 1 sObject Collections call for the 3 records; query: a 401, its replay, then the second
-    // page; the hostile query: 1.
-    expect(report.calls).toEqual({ token: 2, api: 5, unauthorized: 1 })
-
-    const lines = (await readFile(file, 'utf8')).trim().split('\n')
-    const events = lines.map((line) => parseAuditEvent(JSON.parse(line)))
-    expect(events.map((event) => [event.operation, event.outcome])).toEqual([
-      ['create', 'partial'],
-      ['query', 'success'],
-      ['query', 'success'],
-    ])
-    expect(events[1]?.recordCount).toBe(300)
-    expect(events.every((event) => event.actor.id === 'svc-demo' && event.system === 'salesforce')).toBe(true)
-  })
+    expect(report.scenarios.map((scenario) => scenario.name)).toEqual(
+      SCENARIOS.map((scenario) => scenario.name),
+    )
+    expect(report.recordsMoved).toBe(report.scenarios.reduce((sum, scenario) => sum + scenario.records, 0))
+    expect(report.recordsMoved).toBeGreaterThan(0)
+    expect(report.systems.map((system) => system.system).sort()).toEqual(
+      expect.arrayContaining(['acme-erp', 'salesforce', 'servicenow']),
+    )
+    for (const system of report.systems) {
+      expect(system.calls).toBeGreaterThan(0)
+      expect(system.p95Ms).toBeGreaterThanOrEqual(system.p50Ms)
+    }
+    expect(report.audit).toMatchObject({ files: SCENARIOS.length, verified: true })
+    expect(report.audit.events).toBeGreaterThan(0)
+    expect(reportLines(report).join('\n')).toContain('all verified')
+  }, 120_000)
 })

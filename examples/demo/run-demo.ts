@@ -1,122 +1,98 @@
-import { readFile } from 'node:fs/promises'
-import { salesforce } from '@junction/connector-salesforce'
-import { salesforceSimulator } from '@junction/connector-salesforce/testing'
-import {
-  type EntityRecord,
-  type JunctionRequest,
-  jsonlAudit,
-  type Middleware,
-  parseAuditEvent,
-} from '@junction/core'
+import { join } from 'node:path'
+import { createMetrics, verifyAuditLog } from '@junction/core'
+import type { Scenario } from './scenario.js'
+import { SCENARIOS } from './scenarios.js'
 
-/** What the demo did, for the report and for its test. */
-export interface DemoReport {
-  serverUrl: string
-  created: number
-  failed: Array<{ index: number; code: string; systemCode: string | undefined }>
-  openLeads: number
-  /** Requests that reached the simulated org, by kind, counted on the wire side of the pipeline. */
-  calls: { token: number; api: number; unauthorized: number }
-  auditFile: string
-  auditEvents: Array<{
-    operation: string
-    outcome: string
-    recordCount: number | undefined
-    latencyMs: number | undefined
-  }>
+/** How the demo runs. */
+export interface DemoOptions {
+  /** Where the audit trails go (one JSONL file per scenario). */
+  workDir: string
+  /** Redis instead of the embedded stores, for the scenarios that keep state. */
+  redisUrl?: string | undefined
+  log?: (line: string) => void
+  /** Which scenarios to run (default: all of them). */
+  scenarios?: readonly Scenario[]
 }
 
-const SEED: EntityRecord[] = Array.from({ length: 450 }, (_, i) => ({
-  FirstName: `Lead${i}`,
-  LastName: `Example${i}`,
-  Company: `Company ${i % 37}`,
-  Email: `lead${i}@example.com`,
-  Status: i % 3 === 0 ? 'Working' : 'Open',
-}))
+/** What one system's connectors did over the whole demo. */
+export interface SystemFigures {
+  system: string
+  calls: number
+  errors: number
+  retries: number
+  p50Ms: number
+  p95Ms: number
+}
+
+/** What the demo did: the report it prints, and what its test checks. */
+export interface DemoReport {
+  backend: 'memory' | 'redis'
+  scenarios: Array<{ name: string; title: string; records: number; summary: string; ms: number }>
+  recordsMoved: number
+  systems: SystemFigures[]
+  /** Share of cacheable reads answered from the cache, where a scenario caches. */
+  cacheHitRate: number | undefined
+  audit: { files: number; events: number; verified: boolean }
+  elapsedMs: number
+}
 
 /**
- * The smallest real end-to-end run: a simulated Salesforce org served on a loopback socket, the
- * Salesforce connector calling it through the whole pipeline (OAuth client credentials, error
- * mapping, the undici transport), and every operation written to a JSONL audit trail.
+ * Runs the examples one after another, each against its simulators on loopback, all observed by one
+ * metrics recorder, each writing its own hash-chained audit trail; then verifies every trail and adds
+ * the figures up per system.
  */
-export async function runDemo(
-  auditFile: string,
-  log: (line: string) => void = () => {},
-): Promise<DemoReport> {
-  const sim = salesforceSimulator({ records: { Lead: SEED } })
-  const server = await sim.listen()
-  const audit = jsonlAudit(auditFile)
-  const crm = salesforce({ loginUrl: server.url, auth: sim.auth, audit, actor: 'svc-demo' })
-  const calls = { token: 0, api: 0, unauthorized: 0 }
-  // Just above the transport, this sees every request that goes on the wire, token requests included.
-  const countCalls: Middleware =
-    (next) =>
-    async <T>(request: JunctionRequest) => {
-      const isToken = new URL(request.url).pathname.endsWith('/oauth2/token')
-      if (isToken) calls.token++
-      else calls.api++
-      const response = await next<T>(request)
-      if (!isToken && response.status === 401) calls.unauthorized++
-      return response
-    }
-  crm.stack.add('count-calls', countCalls, { after: 'errors' })
-  try {
-    log(`simulated Salesforce listening on ${server.url}`)
-
-    const results = await crm.create('Lead', [
-      { LastName: 'Ng', Company: 'Acme', Email: 'ng@acme.example' },
-      { LastName: 'Missing company' },
-      { LastName: "O'Brien", Company: 'Back\\slash & Quote Ltd' },
-    ])
-    const failed = results.flatMap((r) =>
-      r.ok ? [] : [{ index: r.index, code: r.error.code, systemCode: r.error.systemCode }],
-    )
-    log(
-      `create: ${results.filter((r) => r.ok).length} created, ${failed.length} failed (${failed.map((f) => f.systemCode).join(', ')})`,
-    )
-
-    // Every session in the org expires: the next call meets a 401, refreshes once, replays once.
-    sim.org.expireSessions()
-    let openLeads = 0
-    for await (const _ of crm.query('Lead', {
-      where: { Status: 'Open' },
-      select: ['Id', 'Email', 'Company'],
-      pageSize: 200,
-    })) {
-      openLeads++
-    }
-    log(
-      `query: ${openLeads} open leads over pages of 200; ${calls.unauthorized} expired session refreshed and replayed`,
-    )
-
-    const hostile = 'Back\\slash & Quote Ltd'
-    for await (const lead of crm.query('Lead', { where: { Company: hostile }, select: ['Id', 'LastName'] })) {
-      log(`query on a value with a backslash, escaped in one place: found ${String(lead.LastName)}`)
-    }
-
-    await audit.flush()
-    const lines = (await readFile(auditFile, 'utf8')).trim().split('\n')
-    const events = lines.map((line) => parseAuditEvent(JSON.parse(line)))
-    log(`audit: ${events.length} events in ${auditFile}`)
-    for (const line of lines) log(`  ${line}`)
-
-    return {
-      serverUrl: server.url,
-      created: results.filter((r) => r.ok).length,
-      failed,
-      openLeads,
-      calls,
+export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+  const log = options.log ?? (() => {})
+  const metrics = createMetrics()
+  const started = performance.now()
+  const scenarios: DemoReport['scenarios'] = []
+  const auditFiles: string[] = []
+  let cache = { hits: 0, misses: 0 }
+  for (const scenario of options.scenarios ?? SCENARIOS) {
+    const auditFile = join(options.workDir, `${scenario.name}-audit.jsonl`)
+    auditFiles.push(auditFile)
+    log(`\n== ${scenario.title}`)
+    const scenarioStarted = performance.now()
+    const outcome = await scenario.run({
+      metrics,
       auditFile,
-      auditEvents: events.map((e) => ({
-        operation: e.operation,
-        outcome: e.outcome,
-        recordCount: e.recordCount,
-        latencyMs: e.latencyMs,
-      })),
+      redisUrl: options.redisUrl,
+      log: (line) => log(`  ${line}`),
+    })
+    if (outcome.cache !== undefined) {
+      cache = { hits: cache.hits + outcome.cache.hits, misses: cache.misses + outcome.cache.misses }
     }
-  } finally {
-    await crm.close()
-    await audit.close()
-    await sim.close()
+    scenarios.push({
+      name: scenario.name,
+      title: scenario.title,
+      records: outcome.records,
+      summary: outcome.summary,
+      ms: performance.now() - scenarioStarted,
+    })
+  }
+
+  let events = 0
+  let verified = true
+  for (const file of auditFiles) {
+    const verification = await verifyAuditLog(file)
+    events += verification.lines
+    verified &&= verification.ok
+  }
+  const cached = cache.hits + cache.misses
+  return {
+    backend: options.redisUrl === undefined ? 'memory' : 'redis',
+    scenarios,
+    recordsMoved: scenarios.reduce((sum, scenario) => sum + scenario.records, 0),
+    systems: metrics.snapshot().systems.map((system) => ({
+      system: system.system,
+      calls: system.count,
+      errors: system.errors,
+      retries: system.retries,
+      p50Ms: system.latencyMs.p50,
+      p95Ms: system.latencyMs.p95,
+    })),
+    cacheHitRate: cached === 0 ? undefined : cache.hits / cached,
+    audit: { files: auditFiles.length, events, verified },
+    elapsedMs: performance.now() - started,
   }
 }

@@ -9,6 +9,7 @@ import {
   isJunctionError,
   jsonlAudit,
   type MessageBus,
+  type MetricsRecorder,
   parseAuditEvent,
   type Subscription,
   sync,
@@ -35,6 +36,8 @@ export interface TriageRunOptions {
   redisUrl?: string | undefined
   /** Progress lines, for a terminal. */
   log?: (line: string) => void
+  /** Records every request of the run's connectors (the demo's per-system figures). */
+  metrics?: MetricsRecorder | undefined
   /**
    * How long a delivered message may stay unacknowledged before the bus hands it over again (default
    * 400 ms, short so the example's redeliveries happen quickly; keep it above the slowest handler).
@@ -92,7 +95,13 @@ export async function runTriage(options: TriageRunOptions): Promise<TriageReport
   const server = await sim.listen()
   const audit = jsonlAudit(options.auditFile)
   const backends = triageBackends(options.redisUrl)
-  const connection = { baseUrl: server.url, auth: sim.auth, audit, actor: 'svc-triage' }
+  const connection = {
+    baseUrl: server.url,
+    auth: sim.auth,
+    audit,
+    actor: 'svc-triage',
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+  }
   const itsm = servicenow({ ...connection, name: 'itsm' })
   // Journal fields read as "" in stored values; their display value holds the entries (sheet §2.3).
   const journal = servicenow({ ...connection, name: 'itsm-journal', displayValue: 'true' })

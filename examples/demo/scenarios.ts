@@ -1,0 +1,44 @@
+import { jsonlAudit } from '@junction/core'
+import { runAcmeErp } from '../custom-connector/run-acme-erp.js'
+import { runTriage } from '../incident-triage/run-triage.js'
+import { runCrmBasics } from './crm-basics.js'
+import type { Scenario } from './scenario.js'
+
+/** The examples the demo runs, in order. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'crm-basics',
+    title: 'Salesforce: OAuth, a refused record, an expired session, paging, escaping',
+    async run({ auditFile, log, metrics }) {
+      const report = await runCrmBasics(auditFile, log, metrics)
+      return {
+        records: report.created + report.openLeads,
+        summary: `${report.created} leads created (${report.failed.length} refused), ${report.openLeads} read, ${report.calls.unauthorized} expired session renewed`,
+      }
+    },
+  },
+  {
+    name: 'incident-triage',
+    title: 'ServiceNow: change feed → bus → classifier → assignment and work note',
+    async run({ auditFile, log, metrics, redisUrl }) {
+      const report = await runTriage({ auditFile, log, metrics, redisUrl })
+      return {
+        records: report.counts.published + report.notesWritten,
+        summary: `${report.triaged} incidents triaged, ${report.notesWritten} work notes, ${report.counts.redeliveries} redeliveries, no duplicate note`,
+      }
+    },
+  },
+  {
+    name: 'custom-connector',
+    title: 'A legacy ERP through a connector written in one file',
+    async run({ auditFile, log, metrics }) {
+      const audit = jsonlAudit(auditFile)
+      const report = await runAcmeErp(log, { metrics, audit }).finally(() => audit.close())
+      const upserted = report.upserted.created + report.upserted.updated
+      return {
+        records: report.initialChanges + report.ulmCustomers.length + upserted + report.changesSince.length,
+        summary: `${report.initialChanges} changes synced, ${upserted} customers upserted, ${report.changesSince.length} changes on the second sync`,
+      }
+    },
+  },
+]
