@@ -1,4 +1,11 @@
-import type { AuditSink, Change, EntityRecord, JunctionRequest, MetricsRecorder, Middleware } from '@junction/core'
+import type {
+  AuditSink,
+  Change,
+  EntityRecord,
+  JunctionRequest,
+  MetricsRecorder,
+  Middleware,
+} from '@junction/core'
 import { acmeErp } from './acme-erp-connector.js'
 import { acmeErpSimulator } from './acme-erp-simulator.js'
 
