@@ -36,3 +36,5 @@ export { DEFAULT_PAGE_SIZE, type ServiceNowAuth, type ServiceNowOptions } from '
 export type { ColumnDescription } from './table/field-check.js'
 /** Typed reading of string values through core's converters. */
 export { type ColumnKind, columnKinds, type TypedRecord, typedRecord } from './table/typed-record.js'
+/** A field's stored value as text, from a string, a reference or a display-value pair. */
+export { storedValue } from './table/wire-values.js'

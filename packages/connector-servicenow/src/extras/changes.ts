@@ -9,6 +9,7 @@ import {
 import { encodedQueryValue, serviceNowDateTime, tableName } from '../query/encoded-query.js'
 import type { ServiceNowContext } from '../servicenow-context.js'
 import { type Keyset, keysetPages } from '../table/table-read.js'
+import { storedValue } from '../table/wire-values.js'
 
 /** A keyset position; `seen` lists `sys_id:sys_mod_count` of the rows read at `at`, while there are few. */
 interface Position {
@@ -70,7 +71,7 @@ export async function* readChanges(
   for await (const page of keysetPages(ctx, table, filter, 'sys_updated_on', start, undefined, pageSize)) {
     for (const row of page.rows) {
       const key = rowKey(row)
-      const mark = `${key.id}:${plain(row.sys_mod_count)}`
+      const mark = `${key.id}:${storedValue(row.sys_mod_count)}`
       if (again !== undefined && key.at === again.at && again.seen.has(mark)) continue
       position = { ...position, upserts: advance(position.upserts, key, mark) }
       yield {
@@ -139,21 +140,9 @@ function advance(previous: Position | undefined, key: { at: string; id: string }
 }
 
 function rowKey(row: EntityRecord): { at: string; id: string } {
-  const at = plain(row.sys_updated_on)
-  const id = plain(row.sys_id)
+  const at = storedValue(row.sys_updated_on)
+  const id = storedValue(row.sys_id)
   return { at, id }
-}
-
-function plain(value: unknown): string {
-  if (typeof value === 'string') return value
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { value?: unknown }).value === 'string'
-  ) {
-    return (value as { value: string }).value
-  }
-  return ''
 }
 
 function encodeCursor(cursor: ChangesCursor): string {

@@ -1,6 +1,7 @@
 import { ValidationError } from '@junction/core'
 import type { ServiceNowContext } from '../servicenow-context.js'
 import { listEnvelopeSchema, readBody } from '../servicenow-responses.js'
+import { storedValue } from './wire-values.js'
 
 /**
  * Checks field names against the table's columns when they are known (the `schemas` option, or a
@@ -48,10 +49,10 @@ export async function describeTable(ctx: ServiceNowContext, table: string): Prom
   })
   const rows = readBody(listEnvelopeSchema, response).result
   const columns = rows.map((row) => ({
-    name: text(row.element),
-    type: text(row.internal_type) || 'string',
-    reference: text(row.reference) || undefined,
-    label: text(row.column_label) || undefined,
+    name: storedValue(row.element),
+    type: storedValue(row.internal_type) || 'string',
+    reference: storedValue(row.reference) || undefined,
+    label: storedValue(row.column_label) || undefined,
   }))
   // Every table has its sys_* columns, even if the dictionary rows for them are not readable.
   const names = new Set([
@@ -65,16 +66,4 @@ export async function describeTable(ctx: ServiceNowContext, table: string): Prom
   for (const column of columns) names.add(column.name)
   if (columns.length > 0) ctx.state.schemas.set(table, names)
   return columns
-}
-
-function text(value: unknown): string {
-  if (typeof value === 'string') return value
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { value?: unknown }).value === 'string'
-  ) {
-    return (value as { value: string }).value
-  }
-  return ''
 }

@@ -27,6 +27,7 @@ import {
 } from '../servicenow-responses.js'
 import { checkFields } from './field-check.js'
 import { shapeParams } from './read-params.js'
+import { storedValue } from './wire-values.js'
 
 /** One row by sys_id, or undefined (404: missing, or hidden by an ACL). */
 export async function getRecord(
@@ -95,8 +96,8 @@ export function keysetQuery(filter: string, kind: Keyset['kind'], key: Keyset | 
 
 /** The keyset position of a row. */
 export function keyOf(row: EntityRecord, kind: Keyset['kind'], status: number): Keyset {
-  const id = plain(row.sys_id)
-  const at = plain(row.sys_updated_on)
+  const id = storedValue(row.sys_id) || undefined
+  const at = storedValue(row.sys_updated_on) || undefined
   if (id === undefined || (kind === 'sys_updated_on' && at === undefined)) {
     throw new JunctionError({
       code: 'MALFORMED_RESPONSE',
@@ -107,16 +108,6 @@ export function keyOf(row: EntityRecord, kind: Keyset['kind'], status: number): 
     })
   }
   return kind === 'sys_id' ? { kind, id } : { kind, at: at as string, id }
-}
-
-// Keys may come back as `{value, display_value}` with sysparm_display_value=all.
-function plain(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value
-  if (typeof value === 'object' && value !== null) {
-    const inner = (value as { value?: unknown }).value
-    if (typeof inner === 'string' && inner !== '') return inner
-  }
-  return undefined
 }
 
 /** One page of a keyset read. */

@@ -30,3 +30,17 @@ function wireValue(value: unknown, table: string, field: string): string {
     entity: table,
   })
 }
+
+/**
+ * A field's stored value as text, whatever shape it came in: a plain string, a reference
+ * (`{link, value}`) or a display-value pair (`{value, display_value}` with `sysparm_display_value=all`);
+ * `""` when there is none.
+ */
+export function storedValue(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'object' && value !== null) {
+    const inner = (value as { value?: unknown }).value
+    if (typeof inner === 'string') return inner
+  }
+  return ''
+}

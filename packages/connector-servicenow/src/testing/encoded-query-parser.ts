@@ -1,22 +1,6 @@
-/** The operators the simulator evaluates. */
-export type EncodedQueryOperator =
-  | '='
-  | '!='
-  | '>'
-  | '>='
-  | '<'
-  | '<='
-  | 'LIKE'
-  | 'NOT LIKE'
-  | 'STARTSWITH'
-  | 'ENDSWITH'
-  | 'IN'
-  | 'NOT IN'
-  | 'ISEMPTY'
-  | 'ISNOTEMPTY'
-  | 'BETWEEN'
-  | 'ANYTHING'
-  | 'EMPTYSTRING'
+import type { EncodedOperator } from '../query/encoded-query.js'
+/** The operators the simulator evaluates: the builder's, and BETWEEN. */
+export type EncodedQueryOperator = EncodedOperator | 'BETWEEN' | 'ANYTHING' | 'EMPTYSTRING'
 
 /** One condition of an encoded query. */
 export interface EncodedCondition {
