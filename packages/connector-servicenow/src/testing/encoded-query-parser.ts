@@ -1,5 +1,6 @@
 import type { EncodedOperator } from '../query/encoded-query.js'
-/** The operators the simulator evaluates: the builder's, and BETWEEN. */
+
+/** The operators the simulator evaluates: the builder's, and a few more a raw query may use. */
 export type EncodedQueryOperator = EncodedOperator | 'BETWEEN' | 'ANYTHING' | 'EMPTYSTRING'
 
 /** One condition of an encoded query. */
