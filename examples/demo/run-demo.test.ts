@@ -1,10 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { requireService } from '@junction/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { reportLines } from './print-report.js'
 import { runDemo } from './run-demo.js'
 import { SCENARIOS } from './scenarios.js'
+
+const redis = await requireService('redis')
 
 describe('the demo', () => {
   let dir: string | undefined
@@ -32,4 +35,16 @@ describe('the demo', () => {
     expect(report.audit.events).toBeGreaterThan(0)
     expect(reportLines(report).join('\n')).toContain('all verified')
   }, 120_000)
+
+  it.skipIf(redis.skip)(
+    'keeps its state in Redis when given a Redis URL',
+    async () => {
+      dir = await mkdtemp(join(tmpdir(), 'junction-demo-'))
+      const report = await runDemo({ workDir: dir, redisUrl: redis.url })
+      expect(report.backend).toBe('redis')
+      expect(report.audit.verified).toBe(true)
+      expect(report.recordsMoved).toBeGreaterThan(0)
+    },
+    120_000,
+  )
 })
