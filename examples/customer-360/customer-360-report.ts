@@ -1,6 +1,6 @@
 import type { AmbiguousMatch } from '@junction/core'
-import type { AcceptedLink, ResolutionConflict } from './identity/resolve-identities.js'
 import type { MergedCustomer } from './identity/merged-customer.js'
+import type { AcceptedLink, ResolutionConflict } from './identity/resolve-identities.js'
 import type { RefusedRecord } from './read-customers.js'
 import type { SystemName } from './seed/companies.js'
 

@@ -30,7 +30,9 @@ const claimantText = (report: Customer360Report, claimant: Claimant | undefined)
   if (claimant === undefined) return 'no entity'
   const named = report.customers.find((customer) => customer.canonicalId === claimant.canonicalId)
   if (named === undefined) return `${claimant.canonicalId} (${claimant.links.map(ref).join(', ')})`
-  const ids = SYSTEMS.flatMap((system) => (named.ids[system] === undefined ? [] : [`${system} ${named.ids[system]}`]))
+  const ids = SYSTEMS.flatMap((system) =>
+    named.ids[system] === undefined ? [] : [`${system} ${named.ids[system]}`],
+  )
   return `${named.customer.name} (${ids.join(', ')})`
 }
 
@@ -59,7 +61,9 @@ export function formatReport(report: Customer360Report): string[] {
     const fields = (Object.keys(LABELS) as MergedField[]).flatMap((field) => {
       const value = fieldValue(merged.customer, field)
       const source = merged.sources[field]
-      return value === undefined || source === undefined ? [] : [`${LABELS[field]} "${value}" (${source.system})`]
+      return value === undefined || source === undefined
+        ? []
+        : [`${LABELS[field]} "${value}" (${source.system})`]
     })
     lines.push(`    ${fields.join(' · ')}`)
   }

@@ -1,5 +1,9 @@
 import type { Customer, Mapping, SystemRef, TransformIssue } from '@junction/core'
-import { customerFromSalesforce, customerFromSap, customerFromServiceNow } from './mapping/customer-mappings.js'
+import {
+  customerFromSalesforce,
+  customerFromSap,
+  customerFromServiceNow,
+} from './mapping/customer-mappings.js'
 import type { SystemName } from './seed/companies.js'
 import type { SimulatedSystems } from './simulated-systems.js'
 
@@ -34,16 +38,16 @@ async function readThrough(
   for await (const record of records) {
     count++
     const result = mapping.transform(record)
-    if (result.ok) {
-      const id = result.value.sourceIds[system]
-      if (id !== undefined) {
-        out.customers.push({ ref: { system, id }, customer: result.value })
-        continue
-      }
+    const id = result.ok ? result.value.sourceIds[system] : undefined
+    if (result.ok && id !== undefined) {
+      out.customers.push({ ref: { system, id }, customer: result.value })
+      continue
     }
     out.refused.push({
       ref: { system, id: String(record[idField] ?? '') },
-      issues: result.ok ? [{ path: ['sourceIds', system], code: 'missing', message: 'no id' }] : result.issues,
+      issues: result.ok
+        ? [{ path: ['sourceIds', system], code: 'missing', message: 'no id' }]
+        : result.issues,
     })
   }
   return count
@@ -93,7 +97,19 @@ export async function readCustomers(systems: SimulatedSystems): Promise<ReadOutc
     'servicenow',
     systems.itsm.query('core_company', {
       where: { customer: true },
-      select: ['sys_id', 'name', 'phone', 'website', 'street', 'city', 'zip', 'country', 'u_vat_number', 'u_duns', 'sys_updated_on'],
+      select: [
+        'sys_id',
+        'name',
+        'phone',
+        'website',
+        'street',
+        'city',
+        'zip',
+        'country',
+        'u_vat_number',
+        'u_duns',
+        'sys_updated_on',
+      ],
     }),
     'sys_id',
     customerFromServiceNow,

@@ -1,9 +1,4 @@
-import {
-  defaultMatchRules,
-  type FuzzyNameOptions,
-  fuzzyNameRule,
-  type MatchRule,
-} from '@junction/core'
+import { defaultMatchRules, type FuzzyNameOptions, fuzzyNameRule, type MatchRule } from '@junction/core'
 
 /**
  * Core's fuzzy name rule, firing only on names that differ (`Müller` / `Mueller`). Core's rule also

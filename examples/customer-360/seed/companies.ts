@@ -47,7 +47,13 @@ export const COMPANIES: readonly SeedCompany[] = [
       taxId: 'GB123456789',
       duns: '150483782',
     },
-    sap: { name: 'Acme Corporation', street: 'Parliament Street 1', city: 'LONDON', postcode: 'SW1A 1AA', country: 'GB' },
+    sap: {
+      name: 'Acme Corporation',
+      street: 'Parliament Street 1',
+      city: 'LONDON',
+      postcode: 'SW1A 1AA',
+      country: 'GB',
+    },
     servicenow: {
       name: 'Acme Corp',
       city: 'London',
@@ -67,7 +73,13 @@ export const COMPANIES: readonly SeedCompany[] = [
       phone: '+44 161 496 0202',
       taxId: 'GB987654321',
     },
-    sap: { name: 'GLOBEX LIMITED', street: 'Piccadilly 4', city: 'Manchester', postcode: 'M1 1AE', country: 'GB' },
+    sap: {
+      name: 'GLOBEX LIMITED',
+      street: 'Piccadilly 4',
+      city: 'Manchester',
+      postcode: 'M1 1AE',
+      country: 'GB',
+    },
     servicenow: {
       name: 'Globex',
       city: 'Manchester',
@@ -109,7 +121,13 @@ export const COMPANIES: readonly SeedCompany[] = [
       phone: '+49 30 901820',
       taxId: 'DE811569869',
     },
-    sap: { name: 'Mueller Maschinenbau GmbH', street: 'Invalidenstraße 12', city: 'Berlin', postcode: '10115', country: 'DE' },
+    sap: {
+      name: 'Mueller Maschinenbau GmbH',
+      street: 'Invalidenstraße 12',
+      city: 'Berlin',
+      postcode: '10115',
+      country: 'DE',
+    },
     servicenow: {
       name: 'Müller Maschinenbau',
       city: 'Berlin',
@@ -130,7 +148,13 @@ export const COMPANIES: readonly SeedCompany[] = [
       duns: '080112233',
     },
     sap: { name: 'Umbrella Corp.', city: 'Seattle', postcode: '98101', country: 'US' },
-    servicenow: { name: 'UMBRELLA CORP', city: 'Seattle', postcode: '98101', country: 'United States', duns: '080112233' },
+    servicenow: {
+      name: 'UMBRELLA CORP',
+      city: 'Seattle',
+      postcode: '98101',
+      country: 'United States',
+      duns: '080112233',
+    },
   },
   {
     key: 'stark',
@@ -142,13 +166,31 @@ export const COMPANIES: readonly SeedCompany[] = [
       phone: '+1 212 736 4100',
     },
     sap: { name: 'Stark Industries', city: 'New York', postcode: '10001', country: 'US' },
-    servicenow: { name: 'Stark Industries Inc', city: 'New York', postcode: '10001', country: 'United States', phone: '(212) 736-4100' },
+    servicenow: {
+      name: 'Stark Industries Inc',
+      city: 'New York',
+      postcode: '10001',
+      country: 'United States',
+      phone: '(212) 736-4100',
+    },
   },
   {
     key: 'wayne',
-    salesforce: { name: 'Wayne Enterprises', city: 'Chicago', postcode: '60601', country: 'United States', duns: '312004455' },
+    salesforce: {
+      name: 'Wayne Enterprises',
+      city: 'Chicago',
+      postcode: '60601',
+      country: 'United States',
+      duns: '312004455',
+    },
     sap: { name: 'Wayne Enterprises Inc.', city: 'Chicago', postcode: '60601', country: 'US' },
-    servicenow: { name: 'Wayne Enterprises', city: 'Chicago', postcode: '60601', country: 'United States', duns: '312-004-455' },
+    servicenow: {
+      name: 'Wayne Enterprises',
+      city: 'Chicago',
+      postcode: '60601',
+      country: 'United States',
+      duns: '312-004-455',
+    },
   },
   {
     key: 'soylent',
@@ -161,31 +203,75 @@ export const COMPANIES: readonly SeedCompany[] = [
       taxId: 'FR40303265045',
     },
     sap: { name: 'SOYLENT S.A.S.', city: 'PARIS', postcode: '75008', country: 'FR' },
-    servicenow: { name: 'Soylent', city: 'Paris', postcode: '75008', country: 'France', phone: '01 42 68 53 00', taxId: 'FR 40 303265045' },
+    servicenow: {
+      name: 'Soylent',
+      city: 'Paris',
+      postcode: '75008',
+      country: 'France',
+      phone: '01 42 68 53 00',
+      taxId: 'FR 40 303265045',
+    },
   },
   {
     key: 'hooli',
-    salesforce: { name: 'Hooli B.V.', city: 'Amsterdam', postcode: '1012 AB', country: 'Netherlands', taxId: 'NL123456789B01' },
+    salesforce: {
+      name: 'Hooli B.V.',
+      city: 'Amsterdam',
+      postcode: '1012 AB',
+      country: 'Netherlands',
+      taxId: 'NL123456789B01',
+    },
     sap: { name: 'Hooli BV', city: 'Amsterdam', postcode: '1012AB', country: 'NL' },
-    servicenow: { name: 'Hooli', city: 'Amsterdam', postcode: '1012 ab', country: 'Netherlands', taxId: 'NL 1234.56.789.B01' },
+    servicenow: {
+      name: 'Hooli',
+      city: 'Amsterdam',
+      postcode: '1012 ab',
+      country: 'Netherlands',
+      taxId: 'NL 1234.56.789.B01',
+    },
   },
   {
     key: 'vandelay',
-    salesforce: { name: 'Vandelay Industries', city: 'Bristol', postcode: 'BS1 4DJ', country: 'United Kingdom' },
+    salesforce: {
+      name: 'Vandelay Industries',
+      city: 'Bristol',
+      postcode: 'BS1 4DJ',
+      country: 'United Kingdom',
+    },
     sap: { name: 'Vandelay Industries Ltd', city: 'Bristol', postcode: 'BS1 4DJ', country: 'GB' },
-    servicenow: { name: 'Vandelay Industries Limited', city: 'Bristol', postcode: 'BS14DJ', country: 'United Kingdom' },
+    servicenow: {
+      name: 'Vandelay Industries Limited',
+      city: 'Bristol',
+      postcode: 'BS14DJ',
+      country: 'United Kingdom',
+    },
   },
   {
     key: 'cyberdyne',
-    salesforce: { name: 'Cyberdyne Systems Corp', city: 'Sunnyvale', postcode: '94086', country: 'United States' },
+    salesforce: {
+      name: 'Cyberdyne Systems Corp',
+      city: 'Sunnyvale',
+      postcode: '94086',
+      country: 'United States',
+    },
     sap: { name: 'Cyberdyne Systems Corporation', city: 'Sunnyvale', postcode: '94086', country: 'US' },
     servicenow: { name: 'Cyberdyne Systems', city: 'Sunnyvale', postcode: '94086', country: 'United States' },
   },
   {
     key: 'tyrell',
-    salesforce: { name: 'The Tyrell Corporation', city: 'Los Angeles', postcode: '90012', country: 'United States' },
+    salesforce: {
+      name: 'The Tyrell Corporation',
+      city: 'Los Angeles',
+      postcode: '90012',
+      country: 'United States',
+    },
     sap: { name: 'Tyrell Corp', city: 'Los Angeles', postcode: '90012', country: 'US' },
-    servicenow: { name: 'TYRELL CORPORATION', city: 'Los Angeles', postcode: '90012', country: 'United States' },
+    servicenow: {
+      name: 'TYRELL CORPORATION',
+      city: 'Los Angeles',
+      postcode: '90012',
+      country: 'United States',
+    },
   },
   // In Salesforce and SAP.
   {
@@ -195,17 +281,32 @@ export const COMPANIES: readonly SeedCompany[] = [
   },
   {
     key: 'gringotts',
-    salesforce: { name: 'Gringotts Bank plc', city: 'London', postcode: 'EC2R 8AH', country: 'United Kingdom' },
+    salesforce: {
+      name: 'Gringotts Bank plc',
+      city: 'London',
+      postcode: 'EC2R 8AH',
+      country: 'United Kingdom',
+    },
     sap: { name: 'Gringotts Bank', city: 'London', postcode: 'EC2R 8AH', country: 'GB' },
   },
   {
     key: 'dunder-mifflin',
-    salesforce: { name: 'Dunder Mifflin Paper Company, Inc.', city: 'Scranton', postcode: '18503', country: 'United States' },
+    salesforce: {
+      name: 'Dunder Mifflin Paper Company, Inc.',
+      city: 'Scranton',
+      postcode: '18503',
+      country: 'United States',
+    },
     sap: { name: 'Dunder Mifflin Paper Co', city: 'Scranton', postcode: '18503', country: 'US' },
   },
   {
     key: 'bluth',
-    salesforce: { name: 'The Bluth Company', city: 'Newport Beach', postcode: '92660', country: 'United States' },
+    salesforce: {
+      name: 'The Bluth Company',
+      city: 'Newport Beach',
+      postcode: '92660',
+      country: 'United States',
+    },
     sap: { name: 'Bluth Company', city: 'Newport Beach', postcode: '92660', country: 'US' },
   },
   {
@@ -215,34 +316,92 @@ export const COMPANIES: readonly SeedCompany[] = [
   },
   {
     key: 'sterling-cooper',
-    salesforce: { name: 'Sterling Cooper LLC', city: 'New York', postcode: '10022', country: 'United States' },
+    salesforce: {
+      name: 'Sterling Cooper LLC',
+      city: 'New York',
+      postcode: '10022',
+      country: 'United States',
+    },
     sap: { name: 'Sterling Cooper', city: 'New York', postcode: '10022', country: 'US' },
   },
   // In Salesforce and ServiceNow.
   {
     key: 'prestige',
-    salesforce: { name: 'Prestige Worldwide', city: 'Chicago', postcode: '60611', country: 'United States', phone: '+1 312 555 0199' },
-    servicenow: { name: 'Prestige Worldwide Inc', city: 'Chicago', postcode: '60654', country: 'United States', phone: '312-555-0199' },
+    salesforce: {
+      name: 'Prestige Worldwide',
+      city: 'Chicago',
+      postcode: '60611',
+      country: 'United States',
+      phone: '+1 312 555 0199',
+    },
+    servicenow: {
+      name: 'Prestige Worldwide Inc',
+      city: 'Chicago',
+      postcode: '60654',
+      country: 'United States',
+      phone: '312-555-0199',
+    },
   },
   {
     key: 'wonka',
-    salesforce: { name: 'Wonka Industries', city: 'Birmingham', postcode: 'B1 1AA', country: 'United Kingdom', duns: '412345678' },
-    servicenow: { name: 'Wonka Chocolate Factory', city: 'Birmingham', postcode: 'B2 4QA', country: 'United Kingdom', duns: '412345678' },
+    salesforce: {
+      name: 'Wonka Industries',
+      city: 'Birmingham',
+      postcode: 'B1 1AA',
+      country: 'United Kingdom',
+      duns: '412345678',
+    },
+    servicenow: {
+      name: 'Wonka Chocolate Factory',
+      city: 'Birmingham',
+      postcode: 'B2 4QA',
+      country: 'United Kingdom',
+      duns: '412345678',
+    },
   },
   {
     key: 'aperture',
-    salesforce: { name: 'Aperture Science, Inc.', city: 'Cleveland', postcode: '44114', country: 'United States' },
+    salesforce: {
+      name: 'Aperture Science, Inc.',
+      city: 'Cleveland',
+      postcode: '44114',
+      country: 'United States',
+    },
     servicenow: { name: 'Aperture Science', city: 'Cleveland', postcode: '44114', country: 'United States' },
   },
   {
     key: 'black-mesa',
-    salesforce: { name: 'Black Mesa Research', city: 'Albuquerque', postcode: '87102', country: 'United States', taxId: '12-3456789' },
-    servicenow: { name: 'Black Mesa', city: 'Albuquerque', postcode: '87102', country: 'United States', taxId: '123456789' },
+    salesforce: {
+      name: 'Black Mesa Research',
+      city: 'Albuquerque',
+      postcode: '87102',
+      country: 'United States',
+      taxId: '12-3456789',
+    },
+    servicenow: {
+      name: 'Black Mesa',
+      city: 'Albuquerque',
+      postcode: '87102',
+      country: 'United States',
+      taxId: '123456789',
+    },
   },
   {
     key: 'massive-dynamic',
-    salesforce: { name: 'Massive Dynamic', city: 'New York', postcode: '10013', country: 'United States', phone: '+1 212 555 0134' },
-    servicenow: { name: 'Massive Dynamic Corp.', city: 'New York', postcode: '10013', country: 'United States', phone: '212 555 0134' },
+    salesforce: {
+      name: 'Massive Dynamic',
+      city: 'New York',
+      postcode: '10013',
+      country: 'United States',
+      phone: '+1 212 555 0134',
+    },
+    servicenow: {
+      name: 'Massive Dynamic Corp.',
+      city: 'New York',
+      postcode: '10013',
+      country: 'United States',
+      phone: '212 555 0134',
+    },
   },
   {
     key: 'krusty',
@@ -253,7 +412,12 @@ export const COMPANIES: readonly SeedCompany[] = [
   {
     key: 'nakatomi',
     sap: { name: 'Nakatomi Trading Corp.', city: 'Los Angeles', postcode: '90067', country: 'US' },
-    servicenow: { name: 'Nakatomi Trading', city: 'Los Angeles', postcode: '90067', country: 'United States' },
+    servicenow: {
+      name: 'Nakatomi Trading',
+      city: 'Los Angeles',
+      postcode: '90067',
+      country: 'United States',
+    },
   },
   {
     key: 'monarch',
@@ -283,7 +447,13 @@ export const COMPANIES: readonly SeedCompany[] = [
   {
     key: 'apex',
     // Acme's postcode.
-    salesforce: { name: 'Apex Ltd', city: 'London', postcode: 'SW1A 1AA', country: 'United Kingdom', phone: '+44 20 7946 0999' },
+    salesforce: {
+      name: 'Apex Ltd',
+      city: 'London',
+      postcode: 'SW1A 1AA',
+      country: 'United Kingdom',
+      phone: '+44 20 7946 0999',
+    },
   },
   {
     key: 'contoso',
@@ -310,7 +480,10 @@ export const COMPANIES: readonly SeedCompany[] = [
     key: 'adventure-works',
     servicenow: { name: 'Adventure Works', city: 'Dublin', postcode: 'D02 X285', country: 'Ireland' },
   },
-  { key: 'tailspin', servicenow: { name: 'Tailspin Toys', city: 'Toronto', postcode: 'M5V 2T6', country: 'Canada' } },
+  {
+    key: 'tailspin',
+    servicenow: { name: 'Tailspin Toys', city: 'Toronto', postcode: 'M5V 2T6', country: 'Canada' },
+  },
   {
     key: 'wide-world',
     servicenow: { name: 'Wide World Importers', city: 'Auckland', postcode: '1010', country: 'New Zealand' },
@@ -318,4 +491,9 @@ export const COMPANIES: readonly SeedCompany[] = [
 ]
 
 /** A ServiceNow company row with no name (a placeholder someone saved): the mapping must refuse it. */
-export const NAMELESS_COMPANY: SeedRecord = { name: '', city: 'London', postcode: 'N1 9GU', country: 'United Kingdom' }
+export const NAMELESS_COMPANY: SeedRecord = {
+  name: '',
+  city: 'London',
+  postcode: 'N1 9GU',
+  country: 'United Kingdom',
+}

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto'
 import { ConfigError, type SystemRef, toSalesforceId18 } from '@junction/core'
-import { COMPANIES, NAMELESS_COMPANY, type SeedCompany, type SeedRecord, type SystemName } from './companies.js'
+import {
+  COMPANIES,
+  NAMELESS_COMPANY,
+  type SeedCompany,
+  type SeedRecord,
+  type SystemName,
+} from './companies.js'
 
 /** Each system's seed in its own shape, and the ground truth: which records are one company. */
 export interface SystemSeeds {
