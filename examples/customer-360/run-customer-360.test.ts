@@ -95,7 +95,7 @@ describe('customer 360 over the memory identity store', () => {
     }
   })
 
-  it('links Müller to Mueller by the near-name rule only, with its similarity', () => {
+  it('links Müller to Mueller by the fuzzy name rule only, with its similarity', () => {
     const [account, partner] = truthOf('mueller')
     const link = report.links.find(
       (candidate) =>

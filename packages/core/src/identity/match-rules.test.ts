@@ -165,6 +165,12 @@ describe('match rules', () => {
     ])
   })
 
+  it('leaves equal names to the name and postcode rule, so one match is not counted twice', () => {
+    const rule = fuzzyNameRule()
+    const key = (name: string) => ({ block: '10115', value: 'acme | 10115', source: { name } })
+    expect(rule.compare?.(key('crm'), key('erp'))).toBeUndefined()
+  })
+
   it('rejects a fuzzy pair below the threshold', () => {
     const { matches } = matchRecords(
       [crm('1', { name: 'Acme Industries', postcode: '10115' })],

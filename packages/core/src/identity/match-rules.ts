@@ -116,7 +116,8 @@ export interface FuzzyNameOptions {
 
 /**
  * Folded names within `threshold` edit similarity (fastest-levenshtein), among records blocked by
- * postcode. Confidence = 0.7 × similarity. Off by default: add it to the rules explicitly.
+ * postcode; equal names are left to `namePostcodeRule`. Confidence = 0.7 × similarity. Off by
+ * default: add it to the rules explicitly.
  */
 export function fuzzyNameRule(options: FuzzyNameOptions = {}): MatchRule {
   const threshold = options.threshold ?? 0.85
@@ -133,6 +134,9 @@ export function fuzzyNameRule(options: FuzzyNameOptions = {}): MatchRule {
     compare: (a, b) => {
       const nameA = a.value.slice(0, a.value.lastIndexOf(' | '))
       const nameB = b.value.slice(0, b.value.lastIndexOf(' | '))
+      // Equal folded names are the name + postcode rule's match; counting them here too would add one
+      // piece of evidence twice when the confidences are combined.
+      if (nameA === nameB) return undefined
       const longer = Math.max(nameA.length, nameB.length)
       const similarity = longer === 0 ? 0 : 1 - distance(nameA, nameB) / longer
       if (similarity < threshold) return undefined
