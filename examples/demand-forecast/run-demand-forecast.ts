@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises'
 import { batchTarget, type SapConnector, type SapWrite, sap } from '@junction/connector-sap'
 import { sapSimulator } from '@junction/connector-sap/testing'
 import {
+  type ApprovalGate,
   type ApprovalStatus,
+  type AuditTrail,
   approvalGate,
   auditTrail,
   type InvalidRecord,
@@ -17,7 +19,7 @@ import {
   verifyAuditLog,
 } from '@junction/core'
 import { type DroppedRows, dropDuplicates, recordingResults, refusedByReason } from './data-quality.js'
-import { productDemand } from './demand-history.js'
+import { type ProductDemand, productDemand } from './demand-history.js'
 import { type DemandForecast, forecastDemand, MODEL_NAME, MODEL_VERSION } from './forecast-model.js'
 import { historySink } from './history-sink.js'
 import { ordersWithItems } from './orders-with-items.js'
@@ -253,64 +255,12 @@ export async function runDemandForecast(options: DemandForecastOptions): Promise
       monthStart(asOf, -size.months),
       monthStart(asOf),
     )
-    const submitted: Array<{
-      forecast: DemandForecast
-      decisionEventId: string
-      requestId: string
-      snapshotSha256: string
-    }> = []
-    for (const product of demand) {
-      const forecast = forecastDemand(product.history, period)
-      const decision = await trail.decision({
-        model: MODEL_NAME,
-        version: MODEL_VERSION,
-        input: {
-          period,
-          history: product.history,
-          snapshot: { sha256: product.snapshotSha256, lines: product.lines.length },
-        },
-        output: forecast,
-        operation: 'forecast',
-        entity: 'A_Product',
-        recordIds: product.orders,
-        outcome: 'pending',
-      })
-      const request = await gate.submit({
-        records: [forecast],
-        requestedBy: SERVICE_ACCOUNT,
-        decisionId: decision.id,
-        entity: 'A_Product',
-        note: `${forecast.product} ${period}: ${forecast.quantity} ${forecast.unit}`,
-      })
-      submitted.push({
-        forecast,
-        decisionEventId: decision.id,
-        requestId: request.id,
-        snapshotSha256: product.snapshotSha256,
-      })
-    }
+    const submitted = await submitForecasts(demand, period, trail, gate)
     const batchCallsWhilePending = calls.batch
     log(
       `forecast ${period}: ${submitted.length} forecasts submitted for approval, ${batchCallsWhilePending} written`,
     )
-
-    const decided: Array<{ planner: PlannerDecision; status: ApprovalStatus }> = []
-    for (const { forecast, requestId } of submitted) {
-      const planner = simulatedPlanner(forecast)
-      if (planner.decision === 'approve') {
-        const { request, result } = await gate.approve(requestId, { by: PLANNER, note: planner.note })
-        const failures = result.targets.flatMap((target) => target.results.filter((outcome) => !outcome.ok))
-        for (const failure of failures)
-          if (!failure.ok) log(`  ${forecast.product}: SAP refused: ${failure.error.code}`)
-        decided.push({ planner, status: request.status })
-      } else {
-        const request = await gate.reject(requestId, { by: PLANNER, note: planner.note })
-        decided.push({ planner, status: request.status })
-      }
-      log(
-        `  ${forecast.product}: ${forecast.quantity} ${forecast.unit} → ${decided.at(-1)?.status} (${planner.note})`,
-      )
-    }
+    const decided = await decideAsPlanner(gate, submitted, log)
 
     // Second night: what SAP changed during the day, and nothing else.
     clock += 10 * HOUR_MS
@@ -323,7 +273,7 @@ export async function runDemandForecast(options: DemandForecastOptions): Promise
       `night 2: resumed from the checkpoints: ${second.orderSync.read} sales orders read (entered today), ` +
         `${second.productSync.read} products read (changed by the write-back)`,
     )
-    const rejected = submitted.find((_, index) => decided[index]?.status === 'rejected')
+    const rejected = decided.find((entry) => entry.status === 'rejected')
     let reapprovingRejected: string | undefined
     if (rejected !== undefined) {
       try {
@@ -337,9 +287,9 @@ export async function runDemandForecast(options: DemandForecastOptions): Promise
     }
 
     const forecasts: ForecastOutcome[] = []
-    for (const [index, { forecast, decisionEventId, requestId, snapshotSha256 }] of submitted.entries()) {
-      const record = await products.get('A_Product', forecast.product)
-      const value = record?.[FORECAST_FIELD]
+    for (const { forecast, decisionEventId, requestId, snapshotSha256, planner, status } of decided) {
+      // Read back through the connector, as one would check a real system.
+      const value = (await products.get('A_Product', forecast.product))?.[FORECAST_FIELD]
       forecasts.push({
         product: forecast.product,
         period: forecast.period,
@@ -349,8 +299,8 @@ export async function runDemandForecast(options: DemandForecastOptions): Promise
         decisionEventId,
         snapshotSha256,
         requestId,
-        planner: decided[index]?.planner as PlannerDecision,
-        status: decided[index]?.status as ApprovalStatus,
+        planner,
+        status,
         inSap: value === undefined || value === null ? null : String(value),
       })
     }
@@ -416,4 +366,86 @@ export async function runDemandForecast(options: DemandForecastOptions): Promise
     await state.close()
     await sim.close()
   }
+}
+
+interface Submitted {
+  forecast: DemandForecast
+  decisionEventId: string
+  requestId: string
+  snapshotSha256: string
+}
+
+interface Decided extends Submitted {
+  planner: PlannerDecision
+  status: ApprovalStatus
+}
+
+/**
+ * Forecasts each product, records the forecast as a pending audit decision (input snapshot, record
+ * ids, model version, output) and submits it to the gate as a request of its own, so the planner
+ * decides each product separately. Nothing is written here.
+ */
+async function submitForecasts(
+  demand: readonly ProductDemand[],
+  period: string,
+  trail: AuditTrail,
+  gate: ApprovalGate<DemandForecast>,
+): Promise<Submitted[]> {
+  const submitted: Submitted[] = []
+  for (const product of demand) {
+    const forecast = forecastDemand(product.history, period)
+    const decision = await trail.decision({
+      model: MODEL_NAME,
+      version: MODEL_VERSION,
+      input: {
+        period,
+        history: product.history,
+        snapshot: { sha256: product.snapshotSha256, lines: product.lines.length },
+      },
+      output: forecast,
+      operation: 'forecast',
+      entity: 'A_Product',
+      recordIds: product.orders,
+      outcome: 'pending',
+    })
+    const request = await gate.submit({
+      records: [forecast],
+      requestedBy: SERVICE_ACCOUNT,
+      decisionId: decision.id,
+      entity: 'A_Product',
+      note: `${forecast.product} ${period}: ${forecast.quantity} ${forecast.unit}`,
+    })
+    submitted.push({
+      forecast,
+      decisionEventId: decision.id,
+      requestId: request.id,
+      snapshotSha256: product.snapshotSha256,
+    })
+  }
+  return submitted
+}
+
+/** The simulated planner's pass over the pending requests: approve (the gate writes) or reject. */
+async function decideAsPlanner(
+  gate: ApprovalGate<DemandForecast>,
+  submitted: readonly Submitted[],
+  log: (line: string) => void,
+): Promise<Decided[]> {
+  const decided: Decided[] = []
+  for (const entry of submitted) {
+    const { forecast, requestId } = entry
+    const planner = simulatedPlanner(forecast)
+    let status: ApprovalStatus
+    if (planner.decision === 'approve') {
+      const { request, result } = await gate.approve(requestId, { by: PLANNER, note: planner.note })
+      for (const outcome of result.targets.flatMap((target) => target.results))
+        if (!outcome.ok) log(`  ${forecast.product}: SAP refused the write: ${outcome.error.code}`)
+      status = request.status
+    } else {
+      status = (await gate.reject(requestId, { by: PLANNER, note: planner.note })).status
+    }
+    log(`  ${forecast.product}: ${forecast.quantity} ${forecast.unit} → ${status} (${planner.note})`)
+    decided.push({ ...entry, planner, status })
+  }
+  return decided
 }

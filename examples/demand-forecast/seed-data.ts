@@ -134,6 +134,10 @@ export function seedSap(size: SeedSize, asOf: Date): SapSeed {
 
   // The planted dirty rows, all in the last month.
   const lastMonth = monthStart(asOf, -1)
+  // The order typed in twice (below): a clean one of the last month.
+  const original = orders.find(
+    (order) => (order.SalesOrderDate as Date).getTime() >= lastMonth.getTime(),
+  ) as Record<string, unknown>
   const dirtyDate = new Date(lastMonth.getTime() + 3 * DAY_MS)
   const dirtyItem = (salesOrder: string, values: Record<string, unknown>) => ({
     SalesOrder: salesOrder,
@@ -157,9 +161,6 @@ export function seedSap(size: SeedSize, asOf: Date): SapSeed {
   items.push(missingItem, openEndItem, negativeItem)
 
   // The same order typed in twice: a second number, everything else equal.
-  const original = orders.find(
-    (order) => (order.SalesOrderDate as Date).getTime() >= lastMonth.getTime(),
-  ) as Record<string, unknown>
   const duplicate = String(number++)
   const duplicateItems = items
     .filter((item) => item.SalesOrder === original.SalesOrder)
