@@ -1,6 +1,8 @@
 import {
+  type AuditSink,
   type IdentityStore,
   identityResolver,
+  type MetricsRecorder,
   memoryAudit,
   memoryIdentityStore,
   redisIdentityStore,
@@ -30,6 +32,10 @@ export interface Customer360Options {
   fuzzyThreshold?: number | false
   /** Matches below this combined confidence are not acted on (default 0.6: a fuzzy name alone just passes at 0.9). */
   minConfidence?: number
+  /** Records every request of the three connectors. */
+  metrics?: MetricsRecorder
+  /** Receives the connectors' audit events as they happen and the identity events once resolved. */
+  audit?: AuditSink
 }
 
 const ID_FORMATS = { salesforce: salesforceIdFormat, sap: sapKeyFormat, servicenow: serviceNowSysIdFormat }
@@ -50,7 +56,10 @@ const openStore = (options: Customer360Options): IdentityStore =>
  * explanation of every link and the conflicts.
  */
 export async function runCustomer360(options: Customer360Options = {}): Promise<Customer360Report> {
-  const systems = await startSimulatedSystems(systemSeeds(options.companies))
+  const systems = await startSimulatedSystems(systemSeeds(options.companies), {
+    metrics: options.metrics,
+    audit: options.audit,
+  })
   const store = openStore(options)
   const audit = memoryAudit()
   try {
@@ -73,6 +82,7 @@ export async function runCustomer360(options: Customer360Options = {}): Promise<
     const merged = mergeCustomers(ordered, resolution.entities).sort((left, right) =>
       left.customer.name.localeCompare(right.customer.name),
     )
+    for (const event of audit.events) await options.audit?.write(event)
     const linkChanges = audit.events.reduce((sum, event) => {
       const changes = (event.output as { changes?: unknown[] } | undefined)?.changes
       return sum + (event.outcome === 'success' && Array.isArray(changes) ? changes.length : 0)

@@ -4,6 +4,7 @@ import { type SapConnector, sap } from '@junction/connector-sap'
 import { sapSimulator } from '@junction/connector-sap/testing'
 import { type ServiceNowConnector, servicenow } from '@junction/connector-servicenow'
 import { servicenowSimulator } from '@junction/connector-servicenow/testing'
+import type { AuditSink, MetricsRecorder } from '@junction/core'
 import type { SystemSeeds } from './seed/system-records.js'
 
 /** The three simulated systems on loopback sockets, and a connector to each. */
@@ -16,8 +17,21 @@ export interface SimulatedSystems {
   close(): Promise<void>
 }
 
+/** What a caller such as the demo may hand every connector: a metrics recorder and an audit sink. */
+export interface ConnectorObservers {
+  metrics?: MetricsRecorder | undefined
+  audit?: AuditSink | undefined
+}
+
 /** Starts the Salesforce, SAP and ServiceNow simulators seeded with `seeds`, each on its own loopback port. */
-export async function startSimulatedSystems(seeds: SystemSeeds): Promise<SimulatedSystems> {
+export async function startSimulatedSystems(
+  seeds: SystemSeeds,
+  observers: ConnectorObservers = {},
+): Promise<SimulatedSystems> {
+  const observed = {
+    ...(observers.metrics === undefined ? {} : { metrics: observers.metrics }),
+    ...(observers.audit === undefined ? {} : { audit: observers.audit }),
+  }
   const crmSim = salesforceSimulator({
     records: { Account: seeds.accounts },
     fields: { Account: { DunsNumber: {}, VAT_Number__c: {}, BillingStreet: {}, BillingPostalCode: {} } },
@@ -44,14 +58,25 @@ export async function startSimulatedSystems(seeds: SystemSeeds): Promise<Simulat
       erpSim.listen(),
       itsmSim.listen(),
     ])
-    const crm = salesforce({ loginUrl: crmServer.url, auth: crmSim.auth, actor: 'svc-customer-360' })
+    const crm = salesforce({
+      loginUrl: crmServer.url,
+      auth: crmSim.auth,
+      actor: 'svc-customer-360',
+      ...observed,
+    })
     const erp = sap({
       serviceRoot: `${erpServer.url}${erpSim.servicePaths.API_BUSINESS_PARTNER}`,
       client: '100',
       auth: erpSim.auth,
       actor: 'svc-customer-360',
+      ...observed,
     })
-    const itsm = servicenow({ baseUrl: itsmServer.url, auth: itsmSim.auth, actor: 'svc-customer-360' })
+    const itsm = servicenow({
+      baseUrl: itsmServer.url,
+      auth: itsmSim.auth,
+      actor: 'svc-customer-360',
+      ...observed,
+    })
     return {
       urls: { salesforce: crmServer.url, sap: erpServer.url, servicenow: itsmServer.url },
       crm,

@@ -10,6 +10,7 @@ import {
   type InvalidRecord,
   isJunctionError,
   jsonlAudit,
+  type MetricsRecorder,
   type Product,
   type QualityReport,
   qualityReport,
@@ -60,6 +61,8 @@ export interface DemandForecastOptions {
   /** The Redis key prefix (default one of the run's own); every key under it is deleted at the end. */
   redisKeyPrefix?: string
   log?: (line: string) => void
+  /** Records every request of the run's SAP connectors. */
+  metrics?: MetricsRecorder | undefined
 }
 
 /** One `sync` run, in short. */
@@ -189,6 +192,7 @@ export async function runDemandForecast(options: DemandForecastOptions): Promise
       auth: sim.auth,
       audit,
       actor: SERVICE_ACCOUNT,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       ...extra,
     })
   // Order dates of 9999-12-31 are kept as dates, so the mapping can name them rather than see a gap.

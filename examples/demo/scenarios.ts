@@ -1,5 +1,7 @@
 import { jsonlAudit } from '@junction/core'
 import { runAcmeErp } from '../custom-connector/run-acme-erp.js'
+import { runCustomer360 } from '../customer-360/run-customer-360.js'
+import { runDemandForecast } from '../demand-forecast/run-demand-forecast.js'
 import { runTriage } from '../incident-triage/run-triage.js'
 import { runCrmBasics } from './crm-basics.js'
 import type { Scenario } from './scenario.js'
@@ -25,6 +27,36 @@ export const SCENARIOS: readonly Scenario[] = [
       return {
         records: report.counts.published + report.notesWritten,
         summary: `${report.triaged} incidents triaged, ${report.notesWritten} work notes, ${report.counts.redeliveries} redeliveries, no duplicate note`,
+      }
+    },
+  },
+  {
+    name: 'demand-forecast',
+    title: 'SAP: nightly sync → cleaning → forecast → approval → $batch write-back',
+    async run({ auditFile, log, metrics, redisUrl }) {
+      const report = await runDemandForecast({ auditFile, log, metrics, ...(redisUrl ? { redisUrl } : {}) })
+      const synced = [report.firstNight.orders, report.firstNight.products, report.secondNight.orders]
+      return {
+        records: synced.reduce((sum, run) => sum + run.read, 0) + report.approvals.written,
+        summary: `${report.firstNight.orders.read} orders synced, ${report.forecasts.length} forecasts, ${report.approvals.approved} approved and written through $batch, ${report.approvals.rejected} rejected`,
+      }
+    },
+  },
+  {
+    name: 'customer-360',
+    title: 'Salesforce + SAP + ServiceNow: one customer view by entity resolution',
+    async run({ auditFile, metrics, redisUrl }) {
+      const audit = jsonlAudit(auditFile)
+      const report = await runCustomer360({
+        metrics,
+        audit,
+        // A fresh namespace per run: the example's own default key prefix keeps links across reruns.
+        ...(redisUrl ? { redisUrl, keyPrefix: `junction:demo:${process.pid}:${Date.now()}:` } : {}),
+      }).finally(() => audit.close())
+      const read = Object.values(report.read).reduce((sum, count) => sum + count, 0)
+      return {
+        records: read,
+        summary: `${read} records from three systems, ${report.customers.length} customers, ${report.links.length} links explained, ${report.conflicts.length} conflict`,
       }
     },
   },
