@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { runLeadScoring } from './run-lead-scoring.js'
 
 const directory = join(process.cwd(), '.junction')
@@ -7,8 +8,32 @@ const auditFile = join(directory, 'lead-scoring-audit.jsonl')
 await mkdir(directory, { recursive: true })
 await rm(auditFile, { force: true })
 
+// Sizes can be changed from the command line, e.g. `pnpm start --requests 2000` for a cold run only.
+const { values } = parseArgs({
+  options: {
+    leads: { type: 'string' },
+    requests: { type: 'string' },
+    concurrency: { type: 'string' },
+    'latency-ms': { type: 'string' },
+  },
+})
+const count = (name: keyof typeof values): number | undefined => {
+  const text = values[name]
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < (name === 'latency-ms' ? 0 : 1)) {
+    console.error(`--${name} must be a whole number${name === 'latency-ms' ? '' : ' above 0'}, not ${text}`)
+    process.exit(2)
+  }
+  return value
+}
+
 const report = await runLeadScoring({
   auditFile,
+  leads: count('leads'),
+  requests: count('requests'),
+  concurrency: count('concurrency'),
+  salesforceLatencyMs: count('latency-ms'),
   redisUrl: process.env.REDIS_URL || undefined,
   log: (line) => console.log(line),
 })
