@@ -200,7 +200,9 @@ export async function runLeadScoring(options: LeadScoringOptions): Promise<LeadS
     }
   } finally {
     // Redis keeps entries past the run: drop this run's (they would expire with their TTL anyway).
-    await invalidateRecords(store, cacheNamespace('default', 'crm'), 'Lead', leadIds).catch(() => 0)
+    await invalidateRecords(store, cacheNamespace('default', 'crm'), 'Lead', leadIds).catch(
+      (error: unknown) => log(`cache cleanup failed (entries expire with their TTL): ${String(error)}`),
+    )
     await serving.close()
     await job.close()
     await store.close()
