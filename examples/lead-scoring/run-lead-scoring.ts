@@ -137,7 +137,7 @@ export async function runLeadScoring(options: LeadScoringOptions): Promise<LeadS
     const scoring = await scoreLeads(job, trail, runId)
     log(
       `scoring: ${scoring.read} leads read, ${scoring.scored} scored (${scoring.tiers.hot} hot, ${scoring.tiers.warm} warm, ` +
-        `${scoring.tiers.cold} cold), ${scoring.written.updated} updated by upsert on ScoreKey__c, ` +
+        `${scoring.tiers.cold} cold), ${scoring.skipped.length} skipped, ${scoring.written.updated} updated by upsert on ScoreKey__c, ` +
         `${scoring.written.failed.length} refused, in ${scoring.durationMs} ms`,
     )
 

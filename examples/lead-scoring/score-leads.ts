@@ -1,7 +1,14 @@
 import type { SalesforceConnector } from '@junction/connector-salesforce'
-import { type AuditTrail, type EntityRecord, upsertTarget, type WriteResult, writeBack } from '@junction/core'
+import {
+  type AuditTrail,
+  type EntityRecord,
+  upsertTarget,
+  ValidationError,
+  type WriteResult,
+  writeBack,
+} from '@junction/core'
 import { FEATURE_FIELDS, leadFeatures } from './lead-features.js'
-import { type LeadScore, MODEL_NAME, MODEL_VERSION, scoreLead } from './lead-model.js'
+import { type LeadFeatures, type LeadScore, MODEL_NAME, MODEL_VERSION, scoreLead } from './lead-model.js'
 
 /** One lead's score on its way back to Salesforce. */
 interface ScoredLead {
@@ -17,8 +24,8 @@ export interface ScoringSummary {
   read: number
   /** Leads scored, each with a decision event in the audit trail. */
   scored: number
-  /** Leads that could not be scored (no `ScoreKey__c` to upsert on), by id. */
-  skipped: string[]
+  /** Leads not scored: no `ScoreKey__c` to upsert on, or a feature field of the wrong type. */
+  skipped: Array<{ id: string; reason: string }>
   /** Upsert results: records updated in place, records created (an unknown key), records refused. */
   written: { updated: number; created: number; failed: Array<{ scoreKey: string; code: string }> }
   tiers: Record<LeadScore['tier'], number>
@@ -37,17 +44,25 @@ export async function scoreLeads(
 ): Promise<ScoringSummary> {
   const started = performance.now()
   const scored: ScoredLead[] = []
-  const skipped: string[] = []
+  const skipped: ScoringSummary['skipped'] = []
   const tiers = { hot: 0, warm: 0, cold: 0 }
   let read = 0
   for await (const lead of crm.query('Lead', { select: [...FEATURE_FIELDS], pageSize: 200 })) {
     read++
     const id = String(lead.Id)
     if (typeof lead.ScoreKey__c !== 'string' || lead.ScoreKey__c === '') {
-      skipped.push(id)
+      skipped.push({ id, reason: 'no ScoreKey__c to upsert on' })
       continue
     }
-    const features = leadFeatures(lead)
+    let features: LeadFeatures
+    try {
+      features = leadFeatures(lead)
+    } catch (error) {
+      // One malformed lead must not stop the night's scoring; it is reported, not guessed at.
+      if (!(error instanceof ValidationError)) throw error
+      skipped.push({ id, reason: error.message })
+      continue
+    }
     const result = scoreLead(features)
     await trail.decision({
       model: MODEL_NAME,
