@@ -3,6 +3,7 @@ import { runAcmeErp } from '../custom-connector/run-acme-erp.js'
 import { runCustomer360 } from '../customer-360/run-customer-360.js'
 import { runDemandForecast } from '../demand-forecast/run-demand-forecast.js'
 import { runTriage } from '../incident-triage/run-triage.js'
+import { runLeadScoring } from '../lead-scoring/run-lead-scoring.js'
 import { runCrmBasics } from './crm-basics.js'
 import type { Scenario } from './scenario.js'
 
@@ -16,6 +17,20 @@ export const SCENARIOS: readonly Scenario[] = [
       return {
         records: report.created + report.openLeads,
         summary: `${report.created} leads created (${report.failed.length} refused), ${report.openLeads} read, ${report.calls.unauthorized} expired session renewed`,
+      }
+    },
+  },
+  {
+    name: 'lead-scoring',
+    title: 'Salesforce: leads scored, written back by upsert, served from cache at 300 ms a call',
+    async run({ auditFile, log, metrics, redisUrl }) {
+      const report = await runLeadScoring({ auditFile, log, metrics, redisUrl })
+      const { cacheEvents, latencyMs } = report.endpoint
+      const written = report.scoring.written.updated + report.scoring.written.created
+      return {
+        records: report.scoring.read + written,
+        summary: `${report.scoring.scored} leads scored, ${written} upserted; ${report.endpoint.requests} CRM calls, p95 ${latencyMs.p95.toFixed(1)} ms, ${(cacheEvents.hitRate * 100).toFixed(1)}% from cache`,
+        cache: { hits: cacheEvents.hits, misses: cacheEvents.misses },
       }
     },
   },

@@ -11,6 +11,7 @@ import {
   type EntityRecord,
   invalidateRecords,
   jsonlAudit,
+  type MetricsRecorder,
   memoryCache,
   parseAuditEvent,
   redisCache,
@@ -49,6 +50,8 @@ export interface LeadScoringOptions {
   /** Requests per window in the report (default 2,000). */
   windowSize?: number
   log?: (line: string) => void
+  /** Also records every request of the run's connectors (a demo adding up its systems). */
+  metrics?: MetricsRecorder | undefined
 }
 
 /** What a run did and measured. */
@@ -116,12 +119,22 @@ export async function runLeadScoring(options: LeadScoringOptions): Promise<LeadS
   const trail = auditTrail(audit, { actor: { type: 'service', id: ACTOR }, system: 'salesforce' })
   // Two connections named alike over one cache: the job's (audited, it writes) and the endpoint's
   // (serving reads, not audited call by call). The job's upserts drop the endpoint's cached entries.
-  const job = salesforce({ name: 'crm', loginUrl: server.url, auth: sim.auth, audit, actor: ACTOR, cache })
+  const observed = options.metrics === undefined ? {} : { metrics: options.metrics }
+  const job = salesforce({
+    name: 'crm',
+    loginUrl: server.url,
+    auth: sim.auth,
+    audit,
+    actor: ACTOR,
+    cache,
+    ...observed,
+  })
   const serving: SalesforceConnector = salesforce({
     name: 'crm',
     loginUrl: server.url,
     auth: sim.auth,
     cache,
+    ...observed,
   })
   const metrics = createMetrics()
   metrics.observe(serving.events)
