@@ -176,7 +176,7 @@ export async function runLeadScoring(options: LeadScoringOptions): Promise<LeadS
     } finally {
       await endpoint.close()
     }
-    const upstream = metrics.snapshot().series.find((series) => series.operation === 'request')
+    const upstream = metrics.snapshot().series.find((series) => series.operation === 'get')
 
     await audit.flush()
     const verification = await verifyAuditLog(options.auditFile, { head: (await audit.head()).hash })

@@ -1,11 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DEFAULT_API_VERSION, type SalesforceConnector } from '@junction/connector-salesforce'
-import { isJunctionError, recordTag, toSalesforceId18 } from '@junction/core'
+import type { SalesforceConnector } from '@junction/connector-salesforce'
+import { isJunctionError, toSalesforceId18 } from '@junction/core'
 
-/** The Lead fields the endpoint reads: one small record per lead. */
-const SCORE_FIELDS = ['Id', 'Score__c', 'ScoreTier__c', 'ScoreModelVersion__c', 'ScoredAt__c']
 const ROUTE = /^\/leads\/([^/]+)\/score\/?$/
 
 /** What `GET /leads/:id/score` answers with 200. */
@@ -31,8 +29,8 @@ export interface ScoreEndpointOptions {
 
 /**
  * Serves `GET /leads/:id/score` (15- or 18-character ids) on 127.0.0.1: the lead's stored score, read
- * through the connector with a cache directive keyed by the 18-character id and tagged `Lead:<id>`, so
- * a later upsert of the lead through a connector on the same cache drops the entry. Each answer says
+ * with the connector's `get` and a cache directive keyed by the 18-character id (`get` tags the entry
+ * `Lead:<id>`), so a later upsert of the lead through a connector on the same cache drops the entry. Each answer says
  * in `x-cache` whether the connector's cache served it (`hit`) or Salesforce did (`miss`).
  */
 export async function startScoreEndpoint(
@@ -49,16 +47,14 @@ export async function startScoreEndpoint(
   const answer = async (id: string): Promise<{ status: number; body: unknown; cache?: string }> => {
     const state: { result?: string } = {}
     try {
-      const response = await cacheResult.run(state, () =>
-        crm.request<Record<string, unknown>>({
-          method: 'GET',
-          path: `services/data/${DEFAULT_API_VERSION}/sobjects/Lead/${id}`,
-          query: { fields: SCORE_FIELDS.join(',') },
-          cache: { key: `lead-score:${id}`, ttlMs: options.ttlMs, tags: [recordTag('Lead', id)] },
-        }),
+      // `get` with a cache directive: the entry is tagged with the record, so an upsert drops it.
+      const record = await cacheResult.run(state, () =>
+        crm.get('Lead', id, { cache: { key: `lead-score:${id}`, ttlMs: options.ttlMs } }),
       )
-      const record = response.body
-      if (typeof record?.Score__c !== 'number') {
+      if (record === undefined) {
+        return { status: 404, body: { error: { code: 'NOT_FOUND', id } }, cache: state.result }
+      }
+      if (typeof record.Score__c !== 'number') {
         return { status: 404, body: { error: { code: 'NOT_SCORED', id } }, cache: state.result }
       }
       const body: ScoreAnswer = {
@@ -70,9 +66,6 @@ export async function startScoreEndpoint(
       }
       return { status: 200, body, cache: state.result }
     } catch (error) {
-      if (isJunctionError(error) && error.code === 'NOT_FOUND') {
-        return { status: 404, body: { error: { code: 'NOT_FOUND', id } }, cache: state.result }
-      }
       // The connector's errors carry no secret; only the stable code goes out to the caller.
       const code = isJunctionError(error) ? error.code : 'UNEXPECTED'
       return { status: 502, body: { error: { code, id } }, cache: state.result }

@@ -1,7 +1,7 @@
 import type { JunctionError } from '../errors/junction-error.js'
 import type { JunctionEvents } from '../observability/junction-events.js'
 import type { MiddlewareStack } from '../pipeline/middleware-stack.js'
-import type { JunctionResponse } from '../pipeline/request.js'
+import type { CacheDirective, JunctionResponse } from '../pipeline/request.js'
 import type { ConnectorRequest } from './connector-context.js'
 
 /** The portable operations a connector may implement. */
@@ -61,6 +61,11 @@ export interface OperationOptions {
   actor?: string
   /** Ties the call to a request or trace of the caller's. */
   correlationId?: string
+  /**
+   * Answers the operation's reads from the connector's cache (the `cache` option): every GET it sends
+   * carries this directive. A `get` also tags its entry with the record, so writes to it drop it.
+   */
+  cache?: CacheDirective
 }
 
 /** What happened to one record of a write; a partial success is never thrown away. */

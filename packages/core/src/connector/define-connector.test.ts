@@ -367,6 +367,21 @@ describe('defineConnector', () => {
     expect(results).toEqual(['miss', 'fresh', 'miss'])
   })
 
+  it('answers a read from the cache when the caller asks for it in the operation options', async () => {
+    const { connector } = connect({ cache: { store: memoryCache() } })
+    const results: string[] = []
+    connector.events.on('cache', (event) => results.push(event.result))
+    const read = async () => {
+      const rows: unknown[] = []
+      for await (const row of connector.query('customers', {}, { cache: { ttlMs: 60_000 } })) rows.push(row)
+      return rows
+    }
+    const first = await read()
+    expect(await read()).toEqual(first)
+    // Three pages: each fetched once, then each answered from the cache.
+    expect(results).toEqual(['miss', 'miss', 'miss', 'fresh', 'fresh', 'fresh'])
+  })
+
   it('feeds a metrics recorder with every request', async () => {
     const metrics = createMetrics()
     const { connector } = connect({ metrics })

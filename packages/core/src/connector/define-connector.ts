@@ -7,7 +7,7 @@ import { authMiddleware } from '../auth/auth-middleware.js'
 import type { AuthProvider } from '../auth/auth-provider.js'
 import { breakerOptionsSchema } from '../breaker/breaker-options.js'
 import { circuitBreakerMiddleware } from '../breaker/circuit-breaker-middleware.js'
-import { cacheNamespace } from '../cache/cache-keys.js'
+import { cacheNamespace, recordTag } from '../cache/cache-keys.js'
 import { cacheMiddleware, cacheOptionsSchema } from '../cache/cache-middleware.js'
 import { invalidateRecords } from '../cache/invalidate-records.js'
 import { hasMethods } from '../config/has-methods.js'
@@ -27,7 +27,7 @@ import { trackOperationRetries } from '../observability/retry-count.js'
 import { createTelemetry, type OperationSpan, telemetryOptionsSchema } from '../observability/telemetry.js'
 import { type ErrorMapper, httpErrors } from '../pipeline/http-errors.js'
 import { MiddlewareStack } from '../pipeline/middleware-stack.js'
-import type { JunctionRequest, JunctionResponse, OperationInfo } from '../pipeline/request.js'
+import type { CacheDirective, JunctionRequest, JunctionResponse, OperationInfo } from '../pipeline/request.js'
 import { Redactor } from '../redaction/redactor.js'
 import { RetryBudget } from '../retry/retry-budget.js'
 import { retryMiddleware } from '../retry/retry-middleware.js'
@@ -262,6 +262,7 @@ export function defineConnector<
     const contextFor = (
       operation: OperationInfo,
       signal: AbortSignal | undefined,
+      cache: CacheDirective | undefined,
     ): ConnectorContext<Options, State> => {
       const ctx: ConnectorContext<Options, State> = {
         system: spec.system,
@@ -284,6 +285,7 @@ export function defineConnector<
             })
           }
           const full: JunctionRequest = {
+            ...(cache !== undefined && (method ?? 'GET') === 'GET' ? { cache } : {}),
             ...rest,
             method: method ?? 'GET',
             url: url ?? joinUrl(base as string, path ?? ''),
@@ -399,7 +401,7 @@ export function defineConnector<
         const span = telemetry?.startOperationSpan({ system: spec.system, connection: name, operation })
         const signal = deadlineSignal(callOptions)
         try {
-          const result = await body(contextFor(operation, signal))
+          const result = await body(contextFor(operation, signal, callOptions?.cache))
           await record(
             operation,
             callOptions,
@@ -431,7 +433,7 @@ export function defineConnector<
         let count = 0
         let failure: unknown
         try {
-          for await (const item of body(contextFor(operation, signal))) {
+          for await (const item of body(contextFor(operation, signal, callOptions?.cache))) {
             count++
             yield item
           }
@@ -475,7 +477,13 @@ export function defineConnector<
       get(entity, id, callOptions) {
         const get = require('get')
         checkEntity(entity, 'get')
-        return runner.run({ name: 'get', entity }, callOptions, (ctx) => get(ctx, entity, id))
+        const cache = callOptions?.cache
+        // Tagged with the record, so the connector's own writes to it drop the cached answer.
+        const options =
+          cache === undefined
+            ? callOptions
+            : { ...callOptions, cache: { ...cache, tags: [...(cache.tags ?? []), recordTag(entity, id)] } }
+        return runner.run({ name: 'get', entity }, options, (ctx) => get(ctx, entity, id))
       },
       query(entity, query = {}, callOptions) {
         const run = require('query')
