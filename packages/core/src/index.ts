@@ -368,6 +368,12 @@ export {
 } from './write-back/approval-gate.js'
 export { type UpsertTargetOptions, upsertTarget } from './write-back/upsert-target.js'
 export { type WriteBackOptions, writeBack } from './write-back/write-back.js'
+export {
+  type MappedResult,
+  mapResult,
+  type WriteBackDestination,
+  type WriteBackMap,
+} from './write-back/write-back-map.js'
 export type {
   TargetOutcome,
   WriteBackContext,

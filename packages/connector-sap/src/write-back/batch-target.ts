@@ -2,9 +2,10 @@ import {
   type BatchOperation,
   type EntityRecord,
   isJunctionError,
+  mapResult,
   type RecordId,
-  type Transformer,
   ValidationError,
+  type WriteBackMap,
   type WriteBackTarget,
   type WriteResult,
 } from '@junction/core'
@@ -24,7 +25,7 @@ export interface BatchTargetOptions<T> {
   /** The entity set written to, e.g. `A_Product`. */
   entitySet: string
   /** Canonical result → its write; a result the transformer refuses fails on its own and is not sent. */
-  map: Transformer<T, SapWrite> | ((value: T) => SapWrite)
+  map: WriteBackMap<T, SapWrite>
   /** The target's name in results and approvals (default the connector's name). */
   name?: string
   /**
@@ -63,16 +64,13 @@ export function batchTarget<T>(connector: SapConnector, options: BatchTargetOpti
   }
 
   const toOperation = (value: T): Mapped => {
-    let write: SapWrite
-    if (typeof map === 'function') write = map(value)
-    else {
-      const result = map.transform(value)
-      if (!result.ok) {
-        const codes = result.issues.map((issue) => issue.code).join(', ')
-        return { ok: false, error: refusal(entitySet, `the record did not map (${codes})`, result.issues) }
-      }
-      write = result.value
-    }
+    const mapped = mapResult(map, value, {
+      label: `sap write-back to ${entitySet}`,
+      entity: entitySet,
+      system: 'sap',
+    })
+    if (!mapped.ok) return mapped
+    const write = mapped.value
     switch (write?.op) {
       case 'update':
         return {

@@ -2,9 +2,10 @@ import {
   ConfigError,
   type EntityRecord,
   JunctionError,
-  type Transformer,
+  mapResult,
   ValidationError,
   type WriteBackContext,
+  type WriteBackMap,
   type WriteBackTarget,
 } from '@junction/core'
 import { tableName } from '../query/encoded-query.js'
@@ -21,7 +22,7 @@ export interface ImportSetTargetOptions<T>
    */
   staging: string
   /** Canonical result → a staging row keyed by column names; a record it refuses fails and is not sent. */
-  map?: Transformer<T, EntityRecord> | ((value: T) => EntityRecord)
+  map?: WriteBackMap<T, EntityRecord>
   /** The target's name in results and approvals (default the connector's name). */
   name?: string
   /**
@@ -85,20 +86,13 @@ export function importSetTarget<T>(
   const stage = (value: T, columns: ReadonlyMap<string, string> | undefined): Staged => {
     let row: EntityRecord
     if (map === undefined) row = value as unknown as EntityRecord
-    else if (typeof map === 'function') row = map(value)
     else {
-      const mapped = map.transform(value)
-      if (!mapped.ok) {
-        return {
-          ok: false,
-          error: new ValidationError({
-            message: `servicenow import into ${staging}: the record did not map (${mapped.issues.map((issue) => issue.code).join(', ')})`,
-            system: 'servicenow',
-            entity: staging,
-            details: mapped.issues,
-          }),
-        }
-      }
+      const mapped = mapResult(map, value, {
+        label: `servicenow import into ${staging}`,
+        entity: staging,
+        system: 'servicenow',
+      })
+      if (!mapped.ok) return mapped
       row = mapped.value
     }
     if (columns === undefined) return { ok: true, row }

@@ -1,7 +1,6 @@
 import type { Connector, EntityRecord, WriteResult } from '../connector/connector.js'
-import { ValidationError } from '../errors/error-kinds.js'
 import { JunctionError } from '../errors/junction-error.js'
-import type { Transformer } from '../transform/transformer.js'
+import { type MappedResult, mapResult, type WriteBackMap } from './write-back-map.js'
 import type { WriteBackTarget } from './write-back-target.js'
 
 /** Options for `upsertTarget`. */
@@ -11,7 +10,7 @@ export interface UpsertTargetOptions<T> {
   /** The system's external-id field the upsert matches on (idempotent: a replay updates, never duplicates). */
   externalId: string
   /** Canonical result → the system's record; records it refuses are failed results, not sent. */
-  map?: Transformer<T, EntityRecord> | ((value: T) => EntityRecord)
+  map?: WriteBackMap<T, EntityRecord>
   /** The target's name (default the connector's name). */
   name?: string
   /** Records per upsert call (default all at once; the connector splits by its own limits). */
@@ -24,28 +23,17 @@ export interface UpsertTargetOptions<T> {
  */
 export function upsertTarget<T>(options: UpsertTargetOptions<T>): WriteBackTarget<T> {
   const { connector, entity, externalId, map } = options
-  const toRecord = (value: T): { ok: true; record: EntityRecord } | { ok: false; error: ValidationError } => {
-    if (map === undefined) return { ok: true, record: value as unknown as EntityRecord }
-    if (typeof map === 'function') return { ok: true, record: map(value) }
-    const result = map.transform(value)
-    if (result.ok) return { ok: true, record: result.value }
-    return {
-      ok: false,
-      error: new ValidationError({
-        message: `write-back to ${entity}: the record did not map (${result.issues.map((issue) => issue.code).join(', ')})`,
-        entity,
-        details: result.issues,
-      }),
-    }
-  }
+  const to = { label: `write-back to ${entity}`, entity, system: connector.system }
+  const toRecord = (value: T): MappedResult<EntityRecord> =>
+    map === undefined ? { ok: true, value: value as unknown as EntityRecord } : mapResult(map, value, to)
   return {
     name: options.name ?? connector.name,
     async write(values, context) {
-      const results: WriteResult[] = new Array(values.length)
+      const results: Array<WriteResult | undefined> = new Array(values.length)
       const sendable: Array<{ index: number; record: EntityRecord }> = []
       values.forEach((value, index) => {
         const mapped = toRecord(value)
-        if (mapped.ok) sendable.push({ index, record: mapped.record })
+        if (mapped.ok) sendable.push({ index, record: mapped.value })
         else results[index] = { ok: false, index, error: mapped.error }
       })
       const size = options.chunkSize ?? Math.max(1, sendable.length)
@@ -67,7 +55,21 @@ export function upsertTarget<T>(options: UpsertTargetOptions<T>): WriteBackTarge
           for (const { index } of chunk) results[index] = { ok: false, index, error }
         }
       }
-      return results.filter((result) => result !== undefined)
+      return Array.from(
+        { length: values.length },
+        (_, index): WriteResult =>
+          results[index] ?? {
+            ok: false,
+            index,
+            error: new JunctionError({
+              code: 'MALFORMED_RESPONSE',
+              message: `write-back to ${entity}: the upsert reported no result for this record`,
+              system: connector.system,
+              operation: 'upsert',
+              entity,
+            }),
+          },
+      )
     },
   }
 }

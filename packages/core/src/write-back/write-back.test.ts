@@ -138,6 +138,27 @@ describe('writeBack', () => {
       'ok',
     ])
     expect(crm.sim.data.rows('Lead')).toHaveLength(2)
+    const refused = result.targets[0]?.results[1]
+    expect(refused?.ok === false && refused.error.message).toBe(
+      'write-back to Lead: the record did not map (only scores of 50 and above are written)',
+    )
+  })
+
+  it('fails with MALFORMED_RESPONSE a record the connector returned no result for', async () => {
+    const crm = system('crm')
+    const forgetful = {
+      ...crm.connector,
+      upsert: async (...args: Parameters<typeof crm.connector.upsert>) =>
+        (await crm.connector.upsert(...args)).slice(0, 1),
+    }
+    const target = upsertTarget({ connector: forgetful, entity: 'Lead', externalId: 'key', map: toLead })
+    const results = await target.write(scores, { signal: undefined, correlationId: undefined })
+    expect(results.map((entry) => (entry.ok ? 'ok' : entry.error.code))).toEqual([
+      'ok',
+      'MALFORMED_RESPONSE',
+      'MALFORMED_RESPONSE',
+    ])
+    expect(results.map((entry) => entry.index)).toEqual([0, 1, 2])
   })
 
   it('gives each record the error of a target that throws, and keeps the other targets results', async () => {
