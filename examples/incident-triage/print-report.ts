@@ -1,4 +1,4 @@
-import type { TriageReport } from './run-triage.js'
+import { DECISION_TOPIC, type TriageReport } from './run-triage.js'
 
 /** The report as lines for a terminal. */
 export function reportLines(report: TriageReport): string[] {
@@ -17,6 +17,7 @@ export function reportLines(report: TriageReport): string[] {
     `faults injected: ${report.faults.length} (${report.faultsApplied} requests answered with one)`,
     ...report.faults.map((fault) => `  ${fault.target}: ${fault.fault}`),
     `incidents triaged: ${report.triaged} of ${report.incidents.length}; work notes written: ${report.notesWritten}`,
+    `decisions published back on ${DECISION_TOPIC}: ${report.decisions.received} messages, ${report.decisions.distinct} distinct decisions`,
     `bus: ${counts.published} changes published over ${report.feedRuns} feed runs, ${counts.deliveries} deliveries, ` +
       `${counts.redeliveries} redeliveries, ${counts.failures} handler failures, ${counts.deadLetters} dead letters`,
     `outcomes: ${outcomes}`,

@@ -56,6 +56,18 @@ describe('the incident-triage example', () => {
     expectFaultsSurvived(report)
   })
 
+  it('publishes every decision back onto the bus, each incident with its group', async () => {
+    const report = await run()
+
+    expect(report.decisions.distinct).toBe(13)
+    expect(report.decisions.received).toBeGreaterThanOrEqual(13)
+    const expected = SEED_INCIDENTS.filter((seed) => seed.assignedBy === undefined).map((seed) => [
+      seed.number,
+      seed.expected,
+    ])
+    expect(report.decisions.byIncident).toEqual(Object.fromEntries(expected))
+  })
+
   it('acknowledges the echo of its own write-backs without writing again', async () => {
     const report = await run()
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { type ServiceNowConnector, servicenow } from '@junction/connector-servicenow'
 import {
   auditTrail,
@@ -13,6 +14,7 @@ import {
   parseAuditEvent,
   type Subscription,
   sync,
+  TimeoutError,
   verifyAuditLog,
 } from '@junction/core'
 import { triageBackends } from './backends.js'
@@ -20,13 +22,16 @@ import { ASSIGNMENT_GROUPS, type AssignmentGroup, TRIAGE_MODEL } from './classif
 import { decisionLedger } from './decision-ledger.js'
 import { armFaults, type InjectedFault } from './fault-plan.js'
 import { fieldValue } from './incident-fields.js'
-import { type IncidentChange, triageHandler } from './triage-handler.js'
+import { type IncidentChange, type PublishedDecision, triageHandler } from './triage-handler.js'
 import { triageInstance } from './triage-instance.js'
 import { type TriageCounts, TriageTally } from './triage-tally.js'
 import { decisionIdOf, noteMarker } from './work-note.js'
 
 /** The topic the incident change feed is published on. */
 export const INCIDENT_TOPIC = 'servicenow.incident.changes'
+
+/** The topic the triage publishes its decisions back onto, for whoever else acts on them. */
+export const DECISION_TOPIC = 'incident-triage.decisions'
 
 /** How a run is set up. */
 export interface TriageRunOptions {
@@ -71,6 +76,8 @@ export interface TriageReport {
   retries: number
   /** Times the feed was started: the crashed first run, its resume, and the poll that sees the write-backs. */
   feedRuns: number
+  /** Decisions published back onto `DECISION_TOPIC` and received by a subscriber: messages, and distinct decision ids. */
+  decisions: { received: number; distinct: number; byIncident: Record<string, string> }
   faults: readonly InjectedFault[]
   /** Requests the simulator answered with an injected fault. */
   faultsApplied: number
@@ -119,7 +126,23 @@ export async function runTriage(options: TriageRunOptions): Promise<TriageReport
       trail: auditTrail(audit, { actor: { type: 'service', id: 'svc-triage' }, system: 'servicenow' }),
       groupIds: await groupIds(itsm),
       afterWrite: (number) => plan.afterWrite(number),
+      publishDecision: async (decision) => {
+        await backends.bus.publish(DECISION_TOPIC, decision, { headers: { decisionId: decision.decisionId } })
+      },
     })
+    // Another system's view of the decisions: it keeps one per decision id, as at-least-once asks.
+    const decisions = new Map<string, PublishedDecision>()
+    let decisionsReceived = 0
+    subscriptions.push(
+      await backends.bus.subscribe<PublishedDecision>(
+        DECISION_TOPIC,
+        async (message) => {
+          decisionsReceived++
+          decisions.set(message.payload.decisionId, message.payload)
+        },
+        { group: 'decision-log', redeliverAfterMs },
+      ),
+    )
     for (const consumer of CONSUMERS) {
       subscriptions.push(
         await backends.bus.subscribe<IncidentChange>(
@@ -164,6 +187,10 @@ export async function runTriage(options: TriageRunOptions): Promise<TriageReport
     log('feed: polled again; the triage write-backs come back as changes')
     await feed()
     await tally.drained(30_000)
+    await waitUntil(
+      () => decisions.size >= tally.counts.outcomes.noted + tally.counts.outcomes.recovered,
+      10_000,
+    )
     await Promise.all(subscriptions.map((subscription) => subscription.close()))
 
     const rows = sim.tables.rows('incident').sort((a, b) => (a.number ?? '').localeCompare(b.number ?? ''))
@@ -194,6 +221,13 @@ export async function runTriage(options: TriageRunOptions): Promise<TriageReport
       counts: tally.counts,
       retries,
       feedRuns,
+      decisions: {
+        received: decisionsReceived,
+        distinct: decisions.size,
+        byIncident: Object.fromEntries(
+          [...decisions.values()].map((decision) => [decision.incident, decision.group]),
+        ),
+      },
       faults: plan.faults,
       faultsApplied: sim.faults.count,
       apiCalls: sim.calls.length,
@@ -257,4 +291,17 @@ async function groupIds(itsm: ServiceNowConnector): Promise<Map<AssignmentGroup,
     throw new ConfigError({ message: `sys_user_group has no group named ${missing.join(', ')}` })
   }
   return ids
+}
+
+// The decision log is a separate consumer group: its deliveries trail the triage's by a poll at most.
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!done()) {
+    if (Date.now() > deadline) {
+      throw new TimeoutError({
+        message: `incident triage: the decision log did not catch up within ${timeoutMs} ms`,
+      })
+    }
+    await sleep(20)
+  }
 }

@@ -6,7 +6,7 @@ import {
   JunctionError,
   type SinkChange,
 } from '@junction/core'
-import { type AssignmentGroup, classifyIncident, TRIAGE_MODEL } from './classifier.js'
+import { type AssignmentGroup, classifyIncident, TRIAGE_MODEL, type TriageDecision } from './classifier.js'
 import type { DecisionLedger } from './decision-ledger.js'
 import { fieldValue } from './incident-fields.js'
 import { decisionIdOf, hasNote, workNoteText } from './work-note.js'
@@ -38,6 +38,19 @@ export interface TriageHandlerOptions {
   groupIds: ReadonlyMap<AssignmentGroup, string>
   /** Called after a write-back succeeded and before it is recorded: where the example injects a crash. */
   afterWrite?: (incidentNumber: string) => void | Promise<void>
+  /**
+   * Publishes the decision back onto the bus for other subscribers, once its note is in the journal and
+   * before the ledger records it: at least once, so consumers tell repeats apart by `decisionId`.
+   */
+  publishDecision?: (decision: PublishedDecision) => Promise<void>
+}
+
+/** A triage decision as it goes back onto the bus. */
+export interface PublishedDecision extends TriageDecision {
+  decisionId: string
+  incident: string
+  sysId: string
+  model: string
 }
 
 /**
@@ -51,7 +64,8 @@ export interface TriageHandlerOptions {
  *    response or crashed before the ledger heard of it; the note's marker says so;
  * 4. only then is the decision audited (once: the ledger keeps it) and the PATCH sent. A PATCH whose
  *    outcome is unknown is not retried here, nor by the connector (a lost response must not become a
- *    second journal entry): the handler throws and the bus redelivers, which starts again at step 1.
+ *    second journal entry): the handler throws and the bus redelivers, which starts again at step 1;
+ * 5. with the note written, the decision is published back onto the bus, then the ledger notes it.
  */
 export function triageHandler(options: TriageHandlerOptions): TriageHandler {
   const { itsm, journal, ledger, trail, groupIds } = options
@@ -73,12 +87,18 @@ export function triageHandler(options: TriageHandlerOptions): TriageHandler {
     }
     const current = await journal.get('incident', sysId, { correlationId: decisionId })
     if (current === undefined) return 'gone'
-    if (hasNote(current.work_notes, decisionId)) {
-      await ledger.noted(
+    const published = (decision: TriageDecision) =>
+      options.publishDecision?.({
+        ...decision,
         decisionId,
-        entry?.decision ?? classifyIncident(inputOf(incident)),
-        entry?.auditEventId,
-      )
+        incident: fieldValue(incident, 'number'),
+        sysId,
+        model: `${TRIAGE_MODEL.name} ${TRIAGE_MODEL.version}`,
+      })
+    if (hasNote(current.work_notes, decisionId)) {
+      const decision = entry?.decision ?? classifyIncident(inputOf(incident))
+      await published(decision)
+      await ledger.noted(decisionId, decision, entry?.auditEventId)
       return 'recovered'
     }
     const decision = entry?.decision ?? classifyIncident(inputOf(incident))
@@ -105,6 +125,7 @@ export function triageHandler(options: TriageHandlerOptions): TriageHandler {
     )
     if (result !== undefined && !result.ok) throw result.error
     await options.afterWrite?.(fieldValue(incident, 'number'))
+    await published(decision)
     await ledger.noted(decisionId, decision, auditEventId)
     return 'noted'
   }
