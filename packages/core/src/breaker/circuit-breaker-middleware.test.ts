@@ -103,6 +103,16 @@ describe('circuitBreakerMiddleware, consecutive mode', () => {
     expect((await rejection(call())).code).toBe('CIRCUIT_OPEN')
   })
 
+  it('hands each of concurrent failures to the caller as itself, the circuit opening once', async () => {
+    const { call, states } = pipeline({ threshold: 2, halfOpenAfter: { initialDelayMs: 60_000 } })
+    sim.faults.next({ kind: 'http-503', times: 4, delayMs: 20 })
+    const errors = await Promise.all(Array.from({ length: 4 }, () => rejection(call())))
+    // All four were sent while the circuit was closed: each caller sees its own 503, none CIRCUIT_OPEN.
+    expect(errors.map((error) => error.code)).toEqual(Array(4).fill('SERVICE_UNAVAILABLE'))
+    expect(states()).toEqual(['open'])
+    expect((await rejection(call())).code).toBe('CIRCUIT_OPEN')
+  })
+
   it('fails fast while open without sending anything to the system', async () => {
     const { call } = pipeline({ threshold: 2, halfOpenAfter: { initialDelayMs: 60_000 } })
     sim.faults.next({ kind: 'http-503', times: 2 })

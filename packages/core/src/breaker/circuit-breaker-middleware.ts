@@ -25,6 +25,8 @@ import { CircuitOpenError } from './circuit-open-error.js'
 /** One key's breaker and when it will let a probe through. */
 interface Circuit {
   policy: CircuitBreakerPolicy
+  /** The counting half of `policy` (cockatiel's consecutive or sampling breaker). */
+  breaker: IBreaker
   halfOpenAt: Date | undefined
 }
 
@@ -85,11 +87,16 @@ export function circuitBreakerMiddleware(input: BreakerOptions = {}): Middleware
         halfOpenAt: circuit.halfOpenAt,
       })
 
-    // `.then` rather than `async`/`await`: fewer promises and microtask turns on every request.
-    return <T>(request: JunctionRequest): Promise<JunctionResponse<T>> => {
-      const key = keyOf === undefined ? context.connection : keyOf(request)
-      const circuit = circuitFor(key)
-      return circuit.policy
+    const translated = (request: JunctionRequest, key: string, circuit: Circuit) => (error: unknown) => {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        throw refused(request, key, circuit)
+      }
+      throw error
+    }
+
+    // Open, half-open or isolated: every call goes through cockatiel's policy, which decides.
+    const throughPolicy = <T>(request: JunctionRequest, key: string, circuit: Circuit) =>
+      circuit.policy
         .execute(
           (): Promise<Outcome<T>> =>
             next<T>(request).then(
@@ -105,13 +112,41 @@ export function circuitBreakerMiddleware(input: BreakerOptions = {}): Middleware
             if ('answered' in outcome) throw outcome.answered
             return outcome.response
           },
-          (error: unknown) => {
-            if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
-              throw refused(request, key, circuit)
-            }
-            throw error
-          },
+          translated(request, key, circuit),
         )
+
+    // Closed, the state of a healthy system: the call runs outside cockatiel's two async frames
+    // (bench:pipeline) and its outcome is counted as cockatiel counts it while closed. A success or
+    // an answer goes to the breaker's own success(); a failure is handed to the policy, which counts
+    // it and opens the circuit when the breaker says so; a neutral outcome is not counted.
+    const whileClosed = <T>(request: JunctionRequest, key: string, circuit: Circuit) =>
+      next<T>(request).then(
+        (response) => {
+          circuit.breaker.success(CircuitState.Closed)
+          return response
+        },
+        (error: unknown): Promise<JunctionResponse<T>> => {
+          const verdict = breakerVerdict(error, isFailure)
+          if (verdict === 'answer') circuit.breaker.success(CircuitState.Closed)
+          // Opened meanwhile by other calls: this failure changes nothing, and the caller sees it as is.
+          if (verdict !== 'failure' || circuit.policy.state !== CircuitState.Closed) throw error
+          return circuit.policy
+            .execute(() => Promise.reject(error))
+            .then(
+              () => {
+                throw error
+              },
+              translated(request, key, circuit),
+            )
+        },
+      )
+
+    return <T>(request: JunctionRequest): Promise<JunctionResponse<T>> => {
+      const key = keyOf === undefined ? context.connection : keyOf(request)
+      const circuit = circuitFor(key)
+      return circuit.policy.state === CircuitState.Closed
+        ? whileClosed<T>(request, key, circuit)
+        : throughPolicy<T>(request, key, circuit)
     }
   }
 }
@@ -152,7 +187,7 @@ function createCircuit(
       }),
     },
   )
-  const circuit: Circuit = { policy, halfOpenAt: undefined }
+  const circuit: Circuit = { policy, breaker, halfOpenAt: undefined }
   policy.onStateChange((state) => {
     circuit.halfOpenAt = state === CircuitState.Open ? new Date(Date.now() + lastWaitMs) : undefined
     context.events.emit('breaker', {

@@ -111,15 +111,20 @@ export function createLimiter(input: LimitsOptions, context: LimiterContext): Li
     if (signal?.aborted) return Promise.reject(abortedWhileQueued(signal))
     // Nothing to wait for: start now, without an async frame (the common case, and every call's cost).
     if (shared === undefined && quota.tryStart()) {
-      if (local !== undefined) throttled(request, priority, performance.now() - queuedAt)
-      try {
-        return call().then(release, releaseAndThrow)
-      } catch (error) {
-        quota.finished()
-        return Promise.reject(error)
-      }
+      throttled(request, priority, performance.now() - queuedAt)
+      return started(call)
     }
     return admitted(request, priority, queuedAt, call)
+  }
+
+  // A call the quota gate has counted as started: it is counted as finished however it ends.
+  const started = <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return call().then(release, releaseAndThrow)
+    } catch (error) {
+      quota.finished()
+      return Promise.reject(error)
+    }
   }
 
   const admitted = async <T>(
@@ -153,8 +158,23 @@ export function createLimiter(input: LimitsOptions, context: LimiterContext): Li
   }
 
   return {
-    schedule: (request, call) =>
-      queued(request, priorityLevel(request.priority, options.defaultPriority), performance.now(), call),
+    schedule: (request, call) => {
+      // No local limit, no shared budget, no quota learnt: the call starts at once, at the least cost.
+      if (
+        local === undefined &&
+        shared === undefined &&
+        request.signal?.aborted !== true &&
+        quota.tryStart()
+      ) {
+        return started(call)
+      }
+      return queued(
+        request,
+        priorityLevel(request.priority, options.defaultPriority),
+        performance.now(),
+        call,
+      )
+    },
     report: (report, sentAt) => quota.report(report, sentAt),
     pause: (ms) => quota.pause(ms),
     get degraded() {

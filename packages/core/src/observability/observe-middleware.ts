@@ -6,8 +6,6 @@ import type { JunctionEventMap } from './junction-events.js'
 import { requestPath } from './request-path.js'
 import { addOperationRetries } from './retry-count.js'
 
-type Outcome = { status: number } | { errorCode: string; status: number | undefined }
-
 /**
  * Observes each request once, however many attempts retry makes beneath it (add it as `observe`,
  * above `retry`): emits `request:start` and `request:end` (duration, status or error code, and the
@@ -20,7 +18,14 @@ export function observeMiddleware(): Middleware {
     const { events, logger } = context
     const logs = logger !== silentLogger
 
-    const finish = (request: JunctionRequest, started: number, retries: number, outcome: Outcome): void => {
+    // One object shape for every end event (no spread of an outcome): this runs on every request.
+    const finish = (
+      request: JunctionRequest,
+      started: number,
+      retries: number,
+      status: number | undefined,
+      errorCode: string | undefined,
+    ): void => {
       addOperationRetries(request.operation, retries)
       if (!logs && !events.has('request:end')) return
       const end: JunctionEventMap['request:end'] = {
@@ -32,7 +37,8 @@ export function observeMiddleware(): Middleware {
         path: requestPath(request.url),
         durationMs: performance.now() - started,
         retries,
-        ...outcome,
+        status,
+        errorCode,
       }
       events.emit('request:end', end)
       if (logs) logger.debug({ ...end }, 'request end')
@@ -53,20 +59,16 @@ export function observeMiddleware(): Middleware {
       const started = performance.now()
       return next<T>(request).then(
         (response) => {
-          finish(request, started, response.retries ?? 0, { status: response.status })
+          finish(request, started, response.retries ?? 0, response.status, undefined)
           return response
         },
         (error: unknown) => {
-          finish(request, started, error instanceof JunctionError ? error.retries : 0, failureOutcome(error))
+          if (error instanceof JunctionError)
+            finish(request, started, error.retries, error.status, error.code)
+          else finish(request, started, 0, undefined, 'UNEXPECTED')
           throw error
         },
       )
     }
   }
-}
-
-function failureOutcome(error: unknown): Outcome {
-  return error instanceof JunctionError
-    ? { errorCode: error.code, status: error.status }
-    : { errorCode: 'UNEXPECTED', status: undefined }
 }
