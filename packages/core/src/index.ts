@@ -120,6 +120,7 @@ export type {
   WriteOptions,
   WriteResult,
 } from './connector/connector.js'
+export { CAPABILITIES } from './connector/connector.js'
 export type { ConnectorContext, ConnectorRequest } from './connector/connector-context.js'
 export {
   type ConnectorOptions,

@@ -4,8 +4,20 @@ import type { MiddlewareStack } from '../pipeline/middleware-stack.js'
 import type { CacheDirective, JunctionResponse } from '../pipeline/request.js'
 import type { ConnectorRequest } from './connector-context.js'
 
+/** Every portable operation a connector may implement, in the contract's order. */
+export const CAPABILITIES = [
+  'get',
+  'query',
+  'create',
+  'update',
+  'upsert',
+  'delete',
+  'batch',
+  'changes',
+] as const
+
 /** The portable operations a connector may implement. */
-export type Capability = 'get' | 'query' | 'create' | 'update' | 'upsert' | 'delete' | 'batch' | 'changes'
+export type Capability = (typeof CAPABILITIES)[number]
 
 /** A record as a system returns it: field name to value. */
 export type EntityRecord = Record<string, unknown>

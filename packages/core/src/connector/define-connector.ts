@@ -52,6 +52,7 @@ import type {
   WriteOptions,
   WriteResult,
 } from './connector.js'
+import { CAPABILITIES } from './connector.js'
 import type { ConnectorContext, ConnectorRequest } from './connector-context.js'
 
 const isAuthProvider = (value: unknown): value is AuthProvider =>
@@ -185,17 +186,6 @@ export type ConnectorOptions<Shape extends z.ZodRawShape = Record<never, never>>
   z.ZodObject<MergedShape<Shape>>
 >
 
-const OPERATIONS: readonly Capability[] = [
-  'get',
-  'query',
-  'create',
-  'update',
-  'upsert',
-  'delete',
-  'batch',
-  'changes',
-]
-
 /**
  * Declares a connector: returns a factory that validates options, assembles the pipeline
  * (auth → errors → transport, plus the adapter's middleware) and wraps each operation so that
@@ -207,7 +197,9 @@ export function defineConnector<
   Extra extends object = Record<never, never>,
 >(spec: ConnectorSpec<Shape, State, Extra>): (options?: ConnectorOptions<Shape>) => Connector & Extra {
   const schema = connectorOptionsSchema.extend(spec.options ?? ({} as Shape))
-  const capabilities: ReadonlySet<Capability> = new Set(OPERATIONS.filter((name) => spec[name] !== undefined))
+  const capabilities: ReadonlySet<Capability> = new Set(
+    CAPABILITIES.filter((name) => spec[name] !== undefined),
+  )
 
   return (input = {} as ConnectorOptions<Shape>) => {
     type Options = ResolvedOptions<Shape>

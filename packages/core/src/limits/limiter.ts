@@ -101,20 +101,27 @@ export function createLimiter(input: LimitsOptions, context: LimiterContext): Li
     throw error
   }
 
+  /** Where a call waited in bottleneck's queue: its priority and when it joined. */
+  type QueuePlace = { priority: number; queuedAt: number }
+  const placeOf = (request: LimitedRequest): QueuePlace => ({
+    priority: priorityLevel(request.priority, options.defaultPriority),
+    queuedAt: performance.now(),
+  })
+
+  // `place` is set when the call waited in bottleneck's queue; without one nothing held it back yet.
   const gated = <T>(
     request: LimitedRequest,
-    priority: number,
-    queuedAt: number,
     call: () => Promise<T>,
+    place: QueuePlace | undefined,
   ): Promise<T> => {
     const signal = request.signal
     if (signal?.aborted) return Promise.reject(abortedWhileQueued(signal))
     // Nothing to wait for: start now, without an async frame (the common case, and every call's cost).
     if (shared === undefined && quota.tryStart()) {
-      throttled(request, priority, performance.now() - queuedAt)
+      if (place !== undefined) throttled(request, place.priority, performance.now() - place.queuedAt)
       return started(call)
     }
-    return admitted(request, priority, queuedAt, call)
+    return admitted(request, call, place ?? placeOf(request))
   }
 
   // A call the quota gate has counted as started: it is counted as finished however it ends.
@@ -129,25 +136,24 @@ export function createLimiter(input: LimitsOptions, context: LimiterContext): Li
 
   const admitted = async <T>(
     request: LimitedRequest,
-    priority: number,
-    queuedAt: number,
     call: () => Promise<T>,
+    place: QueuePlace,
   ): Promise<T> => {
     const signal = request.signal
     await quota.admit(signal)
     try {
-      if (shared !== undefined) await shared.take(priority, signal)
-      throttled(request, priority, performance.now() - queuedAt)
+      if (shared !== undefined) await shared.take(place.priority, signal)
+      throttled(request, place.priority, performance.now() - place.queuedAt)
       return await call()
     } finally {
       quota.finished()
     }
   }
 
-  const queued = <T>(request: LimitedRequest, priority: number, queuedAt: number, call: () => Promise<T>) => {
-    if (local === undefined) return gated(request, priority, queuedAt, call)
+  const queued = <T>(queue: Bottleneck, request: LimitedRequest, call: () => Promise<T>) => {
+    const place = placeOf(request)
     const signal = request.signal
-    const job = local.schedule({ priority }, () => gated(request, priority, queuedAt, call))
+    const job = queue.schedule({ priority: place.priority }, () => gated(request, call, place))
     if (signal === undefined) return job
     // bottleneck cannot withdraw a queued job: reject the caller now; the job fails fast when it starts.
     return new Promise<T>((resolve, reject) => {
@@ -158,23 +164,8 @@ export function createLimiter(input: LimitsOptions, context: LimiterContext): Li
   }
 
   return {
-    schedule: (request, call) => {
-      // No local limit, no shared budget, no quota learnt: the call starts at once, at the least cost.
-      if (
-        local === undefined &&
-        shared === undefined &&
-        request.signal?.aborted !== true &&
-        quota.tryStart()
-      ) {
-        return started(call)
-      }
-      return queued(
-        request,
-        priorityLevel(request.priority, options.defaultPriority),
-        performance.now(),
-        call,
-      )
-    },
+    schedule: (request, call) =>
+      local === undefined ? gated(request, call, undefined) : queued(local, request, call),
     report: (report, sentAt) => quota.report(report, sentAt),
     pause: (ms) => quota.pause(ms),
     get degraded() {

@@ -10,6 +10,7 @@ import type {
   RecordId,
   WriteResult,
 } from '../connector/connector.js'
+import { CAPABILITIES } from '../connector/connector.js'
 
 /** A connector under test over a fresh, seeded system. */
 export interface ConnectorFixture {
@@ -57,17 +58,6 @@ export interface ConnectorCheck {
   name: string
   run(fixture: ConnectorFixture, options: ConnectorContractOptions): Promise<void>
 }
-
-const ALL: readonly Capability[] = [
-  'get',
-  'query',
-  'create',
-  'update',
-  'upsert',
-  'delete',
-  'batch',
-  'changes',
-]
 
 const need = <T>(value: T | undefined, what: string): T => {
   if (value === undefined) throw new Error(`connectorContract: give \`${what}\` to check this capability`)
@@ -158,7 +148,7 @@ export const connectorChecks: readonly ConnectorCheck[] = [
     capability: 'any',
     name: 'throws a NOT_SUPPORTED JunctionError for every operation it does not declare',
     async run({ connector }, options) {
-      for (const capability of ALL.filter((name) => !options.capabilities.includes(name))) {
+      for (const capability of CAPABILITIES.filter((name) => !options.capabilities.includes(name))) {
         const error = await failureOf(() => calls[capability](connector, options))
         expect(error, `${capability} did not fail`).toBeDefined()
         expectJunctionError(error, 'NOT_SUPPORTED')
