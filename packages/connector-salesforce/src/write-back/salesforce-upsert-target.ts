@@ -1,10 +1,9 @@
 import {
   ConfigError,
+  composeTransformers,
   type EntityRecord,
-  mapResult,
   parseOptions,
   type Transformer,
-  type TransformIssue,
   transformFailure,
   transformSuccess,
   upsertTarget,
@@ -56,14 +55,10 @@ export function salesforceUpsertTarget<T>(
   }
   const { sObject, externalId, name } = parseOptions(optionsSchema, options, 'salesforceUpsertTarget')
   const { map } = options
-  const to = { label: `salesforce write-back to ${sObject}`, entity: sObject, system: 'salesforce' }
-  const withExternalId: Transformer<T, EntityRecord> = {
+  // What only Salesforce needs of a record before it is sent: a value for the external-id field.
+  const withExternalId: Transformer<unknown, EntityRecord> = {
     name: `salesforce upsert of ${sObject} by ${externalId}`,
-    transform(value) {
-      const mapped =
-        map === undefined ? { ok: true as const, value: value as unknown } : mapResult(map, value, to)
-      if (!mapped.ok) return { ok: false, issues: mapped.error.details as TransformIssue[] }
-      const record = mapped.value
+    transform(record) {
       if (typeof record !== 'object' || record === null || Array.isArray(record)) {
         return transformFailure('invalid_type', 'the result is not a record')
       }
@@ -79,11 +74,13 @@ export function salesforceUpsertTarget<T>(
       return transformSuccess(record as EntityRecord)
     },
   }
+  const given: Transformer<T, unknown> | undefined =
+    typeof map === 'function' ? { name: 'map', transform: (value) => transformSuccess(map(value)) } : map
   return upsertTarget({
     connector,
     entity: sObject,
     externalId,
-    map: withExternalId,
+    map: given === undefined ? withExternalId : composeTransformers(given, withExternalId),
     name: name ?? connector.name,
   })
 }
