@@ -5,9 +5,9 @@ import { fromStoredJson, type StoredJson, toStoredJson } from '../stores/stored-
 import { checkHeaders, checkTopic } from './bus-arguments.js'
 import { busClosed } from './bus-errors.js'
 import type { GroupChannel } from './group-channel.js'
-import type { BusMessage, DeadLetterError, MessageBus, MessageHandler, Subscription } from './message-bus.js'
+import type { BusMessage, DeadLetterError, MessageBus, MessageHandler } from './message-bus.js'
 import { type ResolvedSubscribeOptions, resolveSubscribeOptions } from './subscribe-options.js'
-import { runSubscription } from './subscription-loop.js'
+import { runningSubscriptions } from './subscription-loop.js'
 
 const DRIVER = 'memory'
 
@@ -61,7 +61,7 @@ export function memoryBus(options: MemoryBusOptions = {}): MessageBus {
   const parsed = parseOptions(memoryBusOptionsSchema, options, 'memoryBus')
   const redactor = parsed.redactor ?? new Redactor()
   const topics = new Map<string, Topic>()
-  const subscriptions = new Set<Subscription>()
+  const subscriptions = runningSubscriptions()
   let closed = false
 
   const topicFor = (name: string): Topic => {
@@ -177,21 +177,17 @@ export function memoryBus(options: MemoryBusOptions = {}): MessageBus {
         group = { nextSeq: resolved.startAt === 'latest' ? state.nextSeq : 0, pending: new Map() }
         state.groups.set(resolved.group, group)
       }
-      const channel = channelFor(group, resolved)
-      const subscription = runSubscription(
-        channel,
+      return subscriptions.start(
+        channelFor(group, resolved),
         handler as MessageHandler<unknown>,
         resolved,
         redactor,
-        () => subscriptions.delete(subscription),
       )
-      subscriptions.add(subscription)
-      return subscription
     },
     async close() {
       if (closed) return
       closed = true
-      await Promise.all([...subscriptions].map((subscription) => subscription.close()))
+      await subscriptions.closeAll()
     },
   }
 }

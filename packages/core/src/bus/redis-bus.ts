@@ -9,16 +9,9 @@ import { decodeStoredValue, encodeStoredValue } from '../stores/stored-value.js'
 import { checkHeaders, checkTopic } from './bus-arguments.js'
 import { busClosed, redisBusFailure } from './bus-errors.js'
 import type { GroupChannel } from './group-channel.js'
-import type {
-  BusMessage,
-  DeadLetter,
-  DeadLetterError,
-  MessageBus,
-  MessageHandler,
-  Subscription,
-} from './message-bus.js'
+import type { BusMessage, DeadLetter, DeadLetterError, MessageBus, MessageHandler } from './message-bus.js'
 import { type ResolvedSubscribeOptions, resolveSubscribeOptions } from './subscribe-options.js'
-import { runSubscription } from './subscription-loop.js'
+import { runningSubscriptions } from './subscription-loop.js'
 
 const DRIVER = 'redis'
 
@@ -76,7 +69,7 @@ export function redisBus(target: Redis | string | RedisBusOptions): MessageBus {
       logger.warn({ system: DRIVER, error: redactor.text(error.message) }, 'redis bus connection error'),
     )
   if (owned) logErrors(client)
-  const subscriptions = new Set<Subscription>()
+  const subscriptions = runningSubscriptions()
   let closed = false
 
   const streamKey = (topic: string) => `${options.keyPrefix}bus:${topic}`
@@ -275,20 +268,12 @@ export function redisBus(target: Redis | string | RedisBusOptions): MessageBus {
       const name = checkTopic(DRIVER, 'subscribe', topic)
       const resolved = resolveSubscribeOptions(name, subscribeOptions, 'redisBus.subscribe')
       await createGroup(resolved)
-      const subscription = runSubscription(
-        channelFor(resolved),
-        handler as MessageHandler<unknown>,
-        resolved,
-        redactor,
-        () => subscriptions.delete(subscription),
-      )
-      subscriptions.add(subscription)
-      return subscription
+      return subscriptions.start(channelFor(resolved), handler as MessageHandler<unknown>, resolved, redactor)
     },
     async close() {
       if (closed) return
       closed = true
-      await Promise.all([...subscriptions].map((subscription) => subscription.close()))
+      await subscriptions.closeAll()
       if (owned) await client.quit().catch(() => client.disconnect())
     },
   }

@@ -129,3 +129,27 @@ export function runSubscription(
     },
   }
 }
+
+/** The subscriptions a bus has running: each forgotten when it closes, all closed with the bus. */
+export function runningSubscriptions() {
+  const running = new Set<Subscription>()
+  return {
+    /** Starts a subscription's loop on `channel` and keeps it until it closes. */
+    start(
+      channel: GroupChannel,
+      handler: MessageHandler<unknown>,
+      options: ResolvedSubscribeOptions,
+      redactor: Redactor,
+    ): Subscription {
+      const subscription = runSubscription(channel, handler, options, redactor, () =>
+        running.delete(subscription),
+      )
+      running.add(subscription)
+      return subscription
+    },
+    /** Closes every running subscription, waiting for their in-flight handlers. */
+    async closeAll(): Promise<void> {
+      await Promise.all([...running].map((subscription) => subscription.close()))
+    },
+  }
+}
